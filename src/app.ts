@@ -1,0 +1,99 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { Config } from './config.ts';
+import type { Database } from './db/create-db.ts';
+import { registerAuth } from './http/auth.ts';
+import { AppError, registerProblemHandlers } from './http/problem.ts';
+import { keyRoutes } from './modules/keys/keys.routes.ts';
+import { organisationRoutes } from './modules/organisations/organisations.routes.ts';
+
+export interface AppOptions {
+  config: Config;
+  database: Database;
+  /** A pino logger; none means silent (tests). */
+  logger?: FastifyBaseLogger;
+}
+
+export const API_VERSION = '1.0.0';
+
+/** JSON bodies other than uploads are small: settings, overrides, measures. */
+const JSON_BODY_LIMIT = 1024 * 1024;
+
+/** Builds the HTTP application on an open database. Never listens: server.ts does that. */
+export async function buildApp({ config, database, logger }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    bodyLimit: JSON_BODY_LIMIT,
+    // The OpenAPI document describes the API as published, whatever proxy is in front.
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerProblemHandlers(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'cwb-spend',
+        version: API_VERSION,
+        description:
+          'Community Wealth Building spend analysis: how much of what an organisation buys stays in its place, ' +
+          'with local firms, charities, social enterprises and small businesses.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'an API key, or CWB_ADMIN_TOKEN' },
+        },
+      },
+    },
+    transform: (input) => {
+      const out = jsonSchemaTransform(input);
+      if (!input.url.startsWith('/v1')) return out;
+      return { ...out, schema: { ...out.schema, security: [{ apiKey: [] }] } };
+    },
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  registerAuth(app, { db: database.db, adminToken: config.adminToken });
+
+  app.get(
+    '/health',
+    {
+      schema: {
+        tags: ['service'],
+        summary: 'Is the service up, and on which database',
+        response: {
+          200: z.object({ status: z.literal('ok'), database: z.enum(['postgres', 'pglite']) }),
+        },
+      },
+    },
+    async () => {
+      try {
+        await sql`select 1`.execute(database.db);
+      } catch {
+        throw new AppError(503, 'database-unavailable', 'The database is not answering.');
+      }
+      return { status: 'ok' as const, database: database.kind };
+    },
+  );
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(organisationRoutes, { db: database.db });
+  await app.register(keyRoutes, { db: database.db });
+
+  return app;
+}

@@ -1,0 +1,183 @@
+import { Command, InvalidArgumentError } from 'commander';
+import type { z } from 'zod';
+import { ConfigError, loadConfig } from './config.ts';
+import { createDb, type Database } from './db/create-db.ts';
+import { DataDirLockedError } from './db/data-dir-lock.ts';
+import { MigrationError, migrateDown, migrateToLatest } from './db/migrate.ts';
+import { AppError } from './http/problem.ts';
+import { roleSchema } from './modules/keys/keys.schemas.ts';
+import { createApiKey } from './modules/keys/keys.service.ts';
+import { createOrganisationSchema } from './modules/organisations/organisations.schemas.ts';
+import {
+  createOrganisation,
+  listVisibleOrganisations,
+} from './modules/organisations/organisations.service.ts';
+
+/*
+ * The `cwb` command. Each subcommand opens the configured database, migrates it, does one
+ * thing and closes it. What the command was asked for goes to stdout; trouble to stderr.
+ */
+
+const CLI_ACTOR = 'cli';
+
+/** Opens the database the environment names, brought to the latest migration. */
+async function openDatabase(): Promise<Database> {
+  const database = await createDb(loadConfig());
+  await migrateToLatest(database.db);
+  return database;
+}
+
+async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase();
+  try {
+    return await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
+function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new CliError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('\n'),
+    );
+  }
+  return parsed.data;
+}
+
+class CliError extends Error {}
+
+const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+];
+
+const month = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 12)
+    throw new InvalidArgumentError('a month number 1-12');
+  return n;
+};
+
+export function buildCli(): Command {
+  const program = new Command('cwb')
+    .description('cwb-spend: Community Wealth Building spend analysis')
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('start the HTTP API (same as npm start)')
+    .action(async () => {
+      const { startServer } = await import('./server.ts');
+      await startServer();
+    });
+
+  program
+    .command('migrate')
+    .description('bring the database schema up to date')
+    .option('--down', 'undo the most recent migration instead')
+    .action(async (options: { down?: boolean }) => {
+      const database = await createDb(loadConfig());
+      try {
+        const names = options.down
+          ? await migrateDown(database.db)
+          : await migrateToLatest(database.db);
+        console.log(
+          names.length
+            ? `${options.down ? 'undone' : 'applied'}: ${names.join(', ')}`
+            : 'up to date',
+        );
+      } finally {
+        await database.close();
+      }
+    });
+
+  const org = program.command('org').description('organisations');
+  org
+    .command('create')
+    .description('create an organisation')
+    .requiredOption('--id <slug>', 'short id, e.g. wigan')
+    .requiredOption('--name <name>', 'e.g. "Wigan Council"')
+    .requiredOption('--home <lad...>', 'LAD codes counted as local, comma separated', list)
+    .option('--wider <lad...>', 'LAD codes of the wider area, comma separated', list, [])
+    .option('--year-start <month>', 'first month of the financial year', month, 4)
+    .action(
+      async (o: {
+        id: string;
+        name: string;
+        home: string[];
+        wider: string[];
+        yearStart: number;
+      }) => {
+        const input = parseWith(createOrganisationSchema, {
+          id: o.id,
+          name: o.name,
+          homeAreas: o.home,
+          widerAreas: o.wider,
+          yearStartMonth: o.yearStart,
+        });
+        const created = await withDatabase(({ db }) => createOrganisation(db, CLI_ACTOR, input));
+        console.log(JSON.stringify(created, null, 2));
+      },
+    );
+  org
+    .command('list')
+    .description('list organisations')
+    .action(async () => {
+      const all = await withDatabase(({ db }) =>
+        listVisibleOrganisations(db, { role: 'admin', orgId: null, actor: CLI_ACTOR, keyId: null }),
+      );
+      for (const o of all)
+        console.log(
+          `${o.id}\t${o.name}\thome ${o.homeAreas.join(',')}\tyear starts month ${o.yearStartMonth}`,
+        );
+    });
+
+  const keys = program.command('keys').description('API keys');
+  keys
+    .command('create')
+    .description('issue an API key; it is printed once and never stored')
+    .requiredOption('--org <id>', 'the organisation the key belongs to')
+    .requiredOption('--role <role>', 'admin | finance | viewer | partner')
+    .option('--name <name>', 'what the key is for')
+    .action(async (o: { org: string; role: string; name?: string }) => {
+      const role = parseWith(roleSchema, o.role);
+      const { key, row } = await withDatabase(({ db }) =>
+        createApiKey(db, CLI_ACTOR, o.org, role, o.name ?? null),
+      );
+      process.stderr.write(
+        `${row.role} key ${row.prefix} for ${row.org_id}; keep it safe, it is not shown again:\n`,
+      );
+      console.log(key);
+    });
+
+  return program;
+}
+
+/** Runs the CLI and turns known errors into a message and an exit code. */
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (error) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof CliError ||
+      error instanceof AppError ||
+      error instanceof DataDirLockedError ||
+      error instanceof MigrationError
+    ) {
+      process.stderr.write(`cwb: ${error.message}\n`);
+      process.exitCode = error instanceof AppError && error.status === 404 ? 3 : 1;
+      return;
+    }
+    throw error;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await runCli(process.argv);
+}

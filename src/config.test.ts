@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('defaults to embedded PGlite on port 3000', () => {
+    expect(loadConfig({})).toEqual({
+      databaseUrl: undefined,
+      dataDir: './data/pglite',
+      host: '127.0.0.1',
+      port: 3000,
+      logLevel: 'info',
+      adminToken: undefined,
+      uploadLimitBytes: 200 * 1024 * 1024,
+      dbPoolSize: 10,
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+  });
+
+  it('names every bad variable', () => {
+    try {
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', CWB_UPLOAD_LIMIT_MB: '0' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as ConfigError).message;
+      expect(message).toMatch(/PORT: .*\(got "eighty"\)/);
+      expect(message).toMatch(/LOG_LEVEL: .*\(got "loud"\)/);
+      expect(message).toMatch(/CWB_UPLOAD_LIMIT_MB: /);
+    }
+  });
+
+  it('never echoes a secret, even a wrong one', () => {
+    expect(() => loadConfig({ CWB_ADMIN_TOKEN: 'short-secret' })).toThrow(
+      /CWB_ADMIN_TOKEN: .*value withheld/,
+    );
+    expect(() => loadConfig({ CWB_ADMIN_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' })).not.toThrow(/hunter2/);
+  });
+});

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads process.env. Every setting is validated once at start-up; a bad
+ * value stops the process with a message naming the variable.
+ */
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string')
+    .optional(),
+  CWB_DATA_DIR: z.string().min(1).default('./data/pglite'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CWB_ADMIN_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters: it is an admin key')
+    .optional(),
+  CWB_UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).max(4096).default(200),
+  CWB_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+});
+
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'CWB_ADMIN_TOKEN']);
+
+export interface Config {
+  /** Real PostgreSQL when set; otherwise embedded PGlite in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  host: string;
+  port: number;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  adminToken: string | undefined;
+  uploadLimitBytes: number;
+  dbPoolSize: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment and returns the typed configuration, or throws ConfigError. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "not set": `DATABASE_URL= npm start` runs on PGlite.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        // Secrets are never echoed, not even when wrong.
+        const shown = SECRET_VARIABLES.has(name)
+          ? 'value withheld'
+          : `got ${JSON.stringify(env[name] ?? null)}`;
+        return `${name}: ${issue.message} (${shown})`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.CWB_DATA_DIR,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    adminToken: e.CWB_ADMIN_TOKEN,
+    uploadLimitBytes: e.CWB_UPLOAD_LIMIT_MB * 1024 * 1024,
+    dbPoolSize: e.CWB_DB_POOL_SIZE,
+  };
+}

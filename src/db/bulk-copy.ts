@@ -1,0 +1,149 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PGlite } from '@electric-sql/pglite';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+export type CopyValue = string | number | bigint | boolean | null | undefined;
+export type CopyRow = readonly CopyValue[];
+
+/** How the client under a pool copies: streaming COPY on PostgreSQL, /dev/blob chunks on PGlite. */
+export type CopyTarget = { kind: 'postgres' } | { kind: 'pglite'; pglite: PGlite };
+
+interface CopyJob {
+  table: string;
+  columns: readonly string[];
+  rows: Iterable<CopyRow> | AsyncIterable<CopyRow>;
+}
+
+/*
+ * bulkCopy must run on the very connection a Kysely transaction holds, and Kysely does not
+ * hand out raw clients. So bulkCopy sends a marker query through Kysely, with the job as its
+ * one parameter; every pool client has its `query` wrapped (installBulkCopy) to recognise the
+ * marker and run the COPY itself, on itself. Inside a transaction the COPY is part of it.
+ */
+const MARKER = '/* cwb:bulk-copy */';
+const IDENTIFIER = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
+
+/** On PGlite a COPY reads one Blob; rows are sent in Blobs of about this many characters. */
+const PGLITE_CHUNK_CHARS = 16 * 1024 * 1024;
+/** Rows joined into one string before it is handed to the stream. */
+const ROWS_PER_PIECE = 512;
+
+/**
+ * Loads rows into `table` with COPY: FROM STDIN on PostgreSQL, FROM '/dev/blob' on PGlite.
+ * Rows are consumed as an (async) iterable and never held whole. Run it with a Transaction to
+ * make the load part of that transaction. Returns the number of rows copied.
+ */
+export async function bulkCopy<DB>(
+  db: Kysely<DB> | Transaction<DB>,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<CopyRow> | AsyncIterable<CopyRow>,
+): Promise<number> {
+  for (const name of [table, ...columns]) {
+    if (!IDENTIFIER.test(name)) throw new Error(`bulkCopy: not a plain identifier: ${name}`);
+  }
+  if (columns.length === 0) throw new Error('bulkCopy: no columns');
+  const job: CopyJob = { table, columns, rows };
+  const result = await sql<{ count: number }>`${sql.raw(MARKER)} select ${job}`.execute(db);
+  return result.rows[0]?.count ?? 0;
+}
+
+/** Wraps a pool client's `query` so the bulkCopy marker runs a COPY on that client. */
+export function installBulkCopy(client: pg.PoolClient, target: CopyTarget): void {
+  const original = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const wrapped = (...args: unknown[]): unknown => {
+    const [text, values] = args;
+    if (typeof text === 'string' && text.startsWith(MARKER) && Array.isArray(values)) {
+      return runCopy(original, target, values[0] as CopyJob).then((count) => ({
+        command: 'SELECT',
+        rowCount: 1,
+        rows: [{ count }],
+        fields: [],
+      }));
+    }
+    return original(...args);
+  };
+  client.query = wrapped as typeof client.query;
+}
+
+async function runCopy(
+  query: (...args: unknown[]) => unknown,
+  target: CopyTarget,
+  job: CopyJob,
+): Promise<number> {
+  const columnList = job.columns.join(', ');
+  if (target.kind === 'postgres') {
+    const stream = query(copyFrom(`COPY ${job.table} (${columnList}) FROM STDIN`)) as ReturnType<
+      typeof copyFrom
+    >;
+    await pipeline(Readable.from(encodeCopyPieces(job.rows)), stream);
+    return Number(stream.rowCount);
+  }
+  let copied = 0;
+  let parts: string[] = [];
+  let size = 0;
+  const flush = async () => {
+    if (size === 0) return;
+    const result = await target.pglite.query(
+      `COPY ${job.table} (${columnList}) FROM '/dev/blob'`,
+      [],
+      { blob: new Blob(parts) },
+    );
+    copied += result.affectedRows ?? 0;
+    parts = [];
+    size = 0;
+  };
+  for await (const piece of encodeCopyPieces(job.rows)) {
+    parts.push(piece);
+    size += piece.length;
+    if (size >= PGLITE_CHUNK_CHARS) await flush();
+  }
+  await flush();
+  return copied;
+}
+
+/** Encodes rows as COPY text format, a few hundred rows to a string. */
+export async function* encodeCopyPieces(
+  rows: Iterable<CopyRow> | AsyncIterable<CopyRow>,
+): AsyncGenerator<string> {
+  let piece = '';
+  let count = 0;
+  for await (const row of rows) {
+    piece += encodeCopyRow(row);
+    if (++count === ROWS_PER_PIECE) {
+      yield piece;
+      piece = '';
+      count = 0;
+    }
+  }
+  if (piece !== '') yield piece;
+}
+
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
+/** One row in COPY text format: tab-separated, `\N` for null, backslash escapes, newline-ended. */
+export function encodeCopyRow(row: CopyRow): string {
+  let line = '';
+  for (let i = 0; i < row.length; i++) {
+    if (i > 0) line += '\t';
+    line += encodeCopyValue(row[i]);
+  }
+  return line + '\n';
+}
+
+function encodeCopyValue(value: CopyValue): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'string') {
+    if (!NEEDS_ESCAPE.test(value)) return value;
+    return value
+      .replaceAll('\\', '\\\\')
+      .replaceAll('\t', '\\t')
+      .replaceAll('\n', '\\n')
+      .replaceAll('\r', '\\r');
+  }
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  return String(value);
+}

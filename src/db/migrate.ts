@@ -1,0 +1,66 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  Migrator,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+} from 'kysely';
+
+/** The migrations folder at the project root. */
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
+
+/** Migration files are named by ISO timestamp: 2026-11-25T0900_foundation.ts. */
+const MIGRATION_FILE = /^\d{4}-\d{2}-\d{2}T\d{4}_[a-z0-9-]+\.ts$/;
+
+/** Reads migrations from the folder, in name order, skipping anything that is not one. */
+class FolderMigrationProvider implements MigrationProvider {
+  constructor(private readonly folder: string) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const files = (await readdir(this.folder)).filter((f) => MIGRATION_FILE.test(f)).sort();
+    const migrations: Record<string, Migration> = {};
+    for (const file of files) {
+      const module = (await import(pathToFileURL(path.join(this.folder, file)).href)) as Migration;
+      migrations[file.replace(/\.ts$/, '')] = module;
+    }
+    return migrations;
+  }
+}
+
+export class MigrationError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MigrationError';
+  }
+}
+
+/** Brings the schema to the latest migration. Returns the names of the migrations applied. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema: migrations are untyped
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new FolderMigrationProvider(MIGRATIONS_DIR) });
+  return unwrap(await migrator.migrateToLatest());
+}
+
+/** Undoes the most recent migration. Returns the names undone. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema: migrations are untyped
+export async function migrateDown(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new FolderMigrationProvider(MIGRATIONS_DIR) });
+  return unwrap(await migrator.migrateDown());
+}
+
+function unwrap({ error, results }: MigrationResultSet): string[] {
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    const which = failed ? ` in ${failed.migrationName}` : '';
+    throw new MigrationError(
+      `Migration failed${which}: ${String((error as Error).message ?? error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,89 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { Principal } from '../../http/access.ts';
+import { conflict, notFound } from '../../http/problem.ts';
+import { insertAuditEntry } from '../audit/audit.repository.ts';
+import * as repo from './organisations.repository.ts';
+import type {
+  CreateOrganisation,
+  Organisation,
+  UpdateOrganisation,
+} from './organisations.schemas.ts';
+
+/** Row to API object: the one place snake_case becomes camelCase for organisations. */
+export function toOrganisation(row: repo.OrganisationRow): Organisation {
+  return {
+    id: row.id,
+    name: row.name,
+    homeAreas: row.home_areas,
+    widerAreas: row.wider_areas,
+    yearStartMonth: row.year_start_month,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** Creates an organisation; 409 when the id is taken. */
+export async function createOrganisation(
+  db: Kysely<DB>,
+  actor: string,
+  input: CreateOrganisation,
+): Promise<Organisation> {
+  return db.transaction().execute(async (trx) => {
+    const row = await repo.insertOrganisation(trx, input);
+    if (!row) throw conflict(`An organisation with id "${input.id}" already exists.`);
+    const organisation = toOrganisation(row);
+    await insertAuditEntry(trx, {
+      actor,
+      orgId: row.id,
+      action: 'organisation.create',
+      target: row.id,
+      after: organisation,
+    });
+    return organisation;
+  });
+}
+
+/** The organisations a principal may see: all for an admin, its own for anyone else. */
+export async function listVisibleOrganisations(
+  db: Kysely<DB>,
+  principal: Principal,
+): Promise<Organisation[]> {
+  const rows =
+    principal.role === 'admin'
+      ? await repo.listOrganisations(db)
+      : await repo.listOrganisations(db, principal.orgId ? [principal.orgId] : []);
+  return rows.map(toOrganisation);
+}
+
+/** One organisation, or 404. */
+export async function getOrganisation(db: Kysely<DB>, id: string): Promise<Organisation> {
+  const row = await repo.findOrganisation(db, id);
+  if (!row) throw notFound(`Organisation ${id}`);
+  return toOrganisation(row);
+}
+
+/** Changes an organisation's settings and records before and after. */
+export async function updateOrganisation(
+  db: Kysely<DB>,
+  actor: string,
+  id: string,
+  changes: UpdateOrganisation,
+): Promise<Organisation> {
+  return db.transaction().execute(async (trx) => {
+    const before = await repo.findOrganisation(trx, id);
+    if (!before) throw notFound(`Organisation ${id}`);
+    const row = await repo.updateOrganisation(trx, id, changes);
+    if (!row) throw notFound(`Organisation ${id}`);
+    const organisation = toOrganisation(row);
+    await insertAuditEntry(trx, {
+      actor,
+      orgId: id,
+      action: 'organisation.update',
+      target: id,
+      before: toOrganisation(before),
+      after: organisation,
+    });
+    return organisation;
+  });
+}
