@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CsvSyntaxError,
+  readCsvRecords,
+  sniffDelimiter,
+  type CsvRecord,
+  type Delimiter,
+} from './csv-reader.ts';
+
+async function read(
+  chunks: string[],
+  delimiter: Delimiter = ',',
+  maxFieldLength?: number,
+): Promise<CsvRecord[]> {
+  const out: CsvRecord[] = [];
+  for await (const batch of readCsvRecords(chunks, { delimiter, maxFieldLength }))
+    out.push(...batch);
+  return out;
+}
+
+describe('readCsvRecords', () => {
+  it('reads plain lines with their line numbers, skipping empty lines', async () => {
+    expect(await read(['a,b,c\n\n1,2,3\r\n4,,6,,\n'])).toEqual([
+      { line: 1, fields: ['a', 'b', 'c'] },
+      { line: 3, fields: ['1', '2', '3'] },
+      { line: 4, fields: ['4', '', '6', '', ''] },
+    ]);
+  });
+
+  it('reads quoted fields with delimiters, doubled quotes and newlines inside', async () => {
+    const text =
+      'name,amount\n"Smith, J & Sons","1,234.56"\n"He said ""hi""",1\n"two\nlines",2\nlast,3';
+    expect(await read([text])).toEqual([
+      { line: 1, fields: ['name', 'amount'] },
+      { line: 2, fields: ['Smith, J & Sons', '1,234.56'] },
+      { line: 3, fields: ['He said "hi"', '1'] },
+      { line: 4, fields: ['two\nlines', '2'] },
+      { line: 6, fields: ['last', '3'] },
+    ]);
+  });
+
+  it('keeps a stray quote inside an unquoted field, and text after a closing quote', async () => {
+    expect(await read(['a,5" pipe,b\n"x"y,z\n'])).toEqual([
+      { line: 1, fields: ['a', '5" pipe', 'b'] },
+      { line: 2, fields: ['xy', 'z'] },
+    ]);
+  });
+
+  it('gives the same records however the text is cut into chunks', async () => {
+    const text = 'h1;h2;h3\r\n"a;""b""\r\nc";2;3\r\nplain;x;y\r\n"";"";""\r\n"end"';
+    const whole = await read([text], ';');
+    expect(whole.map((r) => r.line)).toEqual([1, 2, 4, 5, 6]);
+    expect(whole[1]?.fields).toEqual(['a;"b"\r\nc', '2', '3']);
+    for (let cut = 0; cut <= text.length; cut++) {
+      expect(await read([text.slice(0, cut), text.slice(cut)], ';')).toEqual(whole);
+    }
+    expect(await read(text.split(''), ';')).toEqual(whole);
+  });
+
+  it('reads tab-separated text', async () => {
+    expect(await read(['a\tb\n1\t2\n'], '\t')).toEqual([
+      { line: 1, fields: ['a', 'b'] },
+      { line: 2, fields: ['1', '2'] },
+    ]);
+  });
+
+  it('names the line of a quote that is never closed', async () => {
+    const error = await read(['a,b\n1,2\n3,"unterminated\n4,5\n']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CsvSyntaxError);
+    expect(error).toMatchObject({ line: 3, field: 2 });
+    expect((error as Error).message).toBe('A quoted field starting on line 3 is never closed.');
+  });
+
+  it('names the line and field of an oversized field', async () => {
+    const big = 'x'.repeat(100);
+    const error = await read([`a,b\n1,${big}\n`], ',', 50).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      line: 2,
+      field: 2,
+      message: 'Field 2 on line 2 is longer than 50 characters.',
+    });
+    const quoted = await read([`a,b\n"${big}",1\n`], ',', 50).catch((e: unknown) => e);
+    expect(quoted).toMatchObject({ line: 2, field: 1 });
+  });
+});
+
+describe('sniffDelimiter', () => {
+  it('finds the separator even under title lines', () => {
+    expect(
+      sniffDelimiter(
+        'Payments over £500\n\nDate,Amount,Supplier\n01/04/2022,12.00,A\n02/04/2022,"1,300.00",B\n',
+      ),
+    ).toBe(',');
+    expect(sniffDelimiter('Date\tAmount\tSupplier, Ltd\n01/04/2022\t12.00\tA, B\n')).toBe('\t');
+    expect(sniffDelimiter('Date;Amount;Supplier\n01/04/2022;12,00;A\n02/04/2022;13,50;B\n')).toBe(
+      ';',
+    );
+    expect(sniffDelimiter('Date|Amount|Supplier\n01/04/2022|12.00|A\n')).toBe('|');
+  });
+});

@@ -1,0 +1,278 @@
+/*
+ * A streaming CSV reader (RFC 4180, read leniently as real finance exports need): comma, tab,
+ * semicolon or pipe separated; CRLF or LF; fields quoted with " and "" inside; newlines inside
+ * quoted fields; a stray quote inside an unquoted field kept as it is.
+ *
+ * Why not csv-parse: the ingest path must run at 250,000 rows/s end to end, and csv-parse alone
+ * reads about 200,000 rows/s of a spend file on this machine. Most lines of a spend file have no
+ * quotes at all; this reader splits those with String.split (about ten times faster) and walks
+ * only quoted lines character by character.
+ *
+ * Every record carries the line number it starts on (1 = first line of the file), which is
+ * what error messages give as the row.
+ */
+
+export type Delimiter = ',' | '\t' | ';' | '|';
+
+export interface CsvRecord {
+  /** Line of the file the record starts on, 1-based. */
+  line: number;
+  fields: string[];
+}
+
+export interface CsvReaderOptions {
+  delimiter: Delimiter;
+  /** Longest field accepted, in characters. */
+  maxFieldLength?: number;
+}
+
+/** A problem that stops the file being read at all: an unterminated quote, a giant field, NULs. */
+export class CsvSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    /** 1-based field position, when the problem is in one field. */
+    readonly field: number | null,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CsvSyntaxError';
+  }
+}
+
+export const DEFAULT_MAX_FIELD_LENGTH = 32 * 1024;
+
+/**
+ * Reads records from text chunks, yielding them in batches (one per chunk read) so the caller
+ * pays one await per chunk rather than one per row. Empty lines are skipped.
+ */
+export async function* readCsvRecords(
+  chunks: AsyncIterable<string> | Iterable<string>,
+  options: CsvReaderOptions,
+): AsyncGenerator<CsvRecord[]> {
+  const state: ParseState = {
+    delimiter: options.delimiter,
+    maxField: options.maxFieldLength ?? DEFAULT_MAX_FIELD_LENGTH,
+    line: 1,
+  };
+  // A record can be several fields long; past this it is runaway input (a quote never closed).
+  const maxRecord = Math.max(state.maxField * 8, 1024 * 1024);
+  let carry = '';
+
+  for await (const chunk of chunks) {
+    const text = carry === '' ? chunk : carry + chunk;
+    const batch: CsvRecord[] = [];
+    const consumed = parseRecords(state, text, false, batch);
+    carry = consumed === text.length ? '' : text.slice(consumed);
+    if (carry.length > maxRecord) {
+      throw new CsvSyntaxError(
+        state.line,
+        null,
+        carry.includes('"')
+          ? `A quoted field starting on line ${state.line} is never closed (or runs past ${maxRecord} characters).`
+          : `Line ${state.line} is longer than ${maxRecord} characters.`,
+      );
+    }
+    if (batch.length > 0) yield batch;
+  }
+  if (carry !== '') {
+    const batch: CsvRecord[] = [];
+    parseRecords(state, carry, true, batch);
+    if (batch.length > 0) yield batch;
+  }
+}
+
+interface ParseState {
+  delimiter: Delimiter;
+  maxField: number;
+  /** The line the next record starts on. */
+  line: number;
+}
+
+/**
+ * Parses whole records from `text` into `batch`; returns how many characters were used. Unless
+ * `final`, a record cut off by the end of `text` is left for the next call.
+ */
+function parseRecords(state: ParseState, text: string, final: boolean, batch: CsvRecord[]): number {
+  const length = text.length;
+  let pos = 0;
+  // Where the next quote is, found once and reused until passed: searching afresh on every
+  // line would rescan the rest of an unquoted chunk each time.
+  let quote = -1;
+  while (pos < length) {
+    let newline = text.indexOf('\n', pos);
+    if (newline === -1) {
+      if (!final) return pos;
+      newline = length;
+    }
+    if (quote < pos && quote !== Infinity) {
+      quote = text.indexOf('"', pos);
+      if (quote === -1) quote = Infinity;
+    }
+    if (quote > newline) {
+      // The common case: no quote on this line.
+      let end = newline;
+      if (end > pos && text.charCodeAt(end - 1) === 13) end--;
+      if (end > pos) {
+        batch.push({
+          line: state.line,
+          fields: splitPlain(text.slice(pos, end), state.delimiter, state.line, state.maxField),
+        });
+      }
+      state.line++;
+      pos = newline + 1;
+      continue;
+    }
+    const parsed = parseQuotedRecord(text, pos, state.delimiter, state.line, state.maxField, final);
+    if (parsed === null) return pos;
+    batch.push({ line: state.line, fields: parsed.fields });
+    state.line += parsed.lines;
+    pos = parsed.next;
+  }
+  return length;
+}
+
+function splitPlain(text: string, delimiter: Delimiter, line: number, maxField: number): string[] {
+  const fields = text.split(delimiter);
+  if (text.length > maxField) checkFields(fields, line, maxField);
+  return fields;
+}
+
+function checkFields(fields: string[], line: number, maxField: number): void {
+  for (let i = 0; i < fields.length; i++) {
+    if (fields[i]!.length > maxField) {
+      throw new CsvSyntaxError(
+        line,
+        i + 1,
+        `Field ${i + 1} on line ${line} is longer than ${maxField} characters.`,
+      );
+    }
+  }
+}
+
+/**
+ * Parses one record that contains a quote, starting at `start`. Returns null when the record
+ * runs past the end of `text` and more input may follow.
+ */
+function parseQuotedRecord(
+  text: string,
+  start: number,
+  delimiter: Delimiter,
+  line: number,
+  maxField: number,
+  final: boolean,
+): { fields: string[]; next: number; lines: number } | null {
+  const fields: string[] = [];
+  const delimiterCode = delimiter.charCodeAt(0);
+  const length = text.length;
+  let pos = start;
+  let lines = 1;
+
+  for (;;) {
+    // One field.
+    let value: string;
+    if (pos < length && text.charCodeAt(pos) === 34) {
+      // Quoted: up to the closing quote; "" is a quote; newlines belong to the field.
+      let out = '';
+      let from = pos + 1;
+      for (;;) {
+        const close = text.indexOf('"', from);
+        if (close === -1) {
+          if (!final) return null;
+          throw new CsvSyntaxError(
+            line,
+            fields.length + 1,
+            `A quoted field starting on line ${line} is never closed.`,
+          );
+        }
+        if (close + 1 >= length && !final) return null;
+        out += text.slice(from, close);
+        if (text.charCodeAt(close + 1) === 34) {
+          out += '"';
+          from = close + 2;
+          continue;
+        }
+        pos = close + 1;
+        break;
+      }
+      lines += countNewlines(out);
+      // Text after the closing quote and before the delimiter is kept (lenient, as Excel is).
+      const rest = nextBoundary(text, pos, delimiterCode);
+      if (rest === -1 && !final) return null;
+      const restEnd = rest === -1 ? length : rest;
+      value = out + stripCr(text.slice(pos, restEnd));
+      pos = restEnd;
+    } else {
+      const boundary = nextBoundary(text, pos, delimiterCode);
+      if (boundary === -1 && !final) return null;
+      const end = boundary === -1 ? length : boundary;
+      value = stripCr(text.slice(pos, end));
+      pos = end;
+    }
+    if (value.length > maxField) {
+      throw new CsvSyntaxError(
+        line,
+        fields.length + 1,
+        `Field ${fields.length + 1} on line ${line} is longer than ${maxField} characters.`,
+      );
+    }
+    fields.push(value);
+    if (pos >= length) return { fields, next: length, lines };
+    if (text.charCodeAt(pos) === delimiterCode) {
+      pos++;
+      continue;
+    }
+    // A newline ends the record.
+    return { fields, next: pos + 1, lines };
+  }
+}
+
+/** Position of the next delimiter or newline at or after `from`, or -1. */
+function nextBoundary(text: string, from: number, delimiterCode: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === delimiterCode || c === 10) return i;
+  }
+  return -1;
+}
+
+function stripCr(value: string): string {
+  return value.length > 0 && value.charCodeAt(value.length - 1) === 13 ? value.slice(0, -1) : value;
+}
+
+function countNewlines(value: string): number {
+  let count = 0;
+  for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+const CANDIDATES: Delimiter[] = [',', '\t', ';', '|'];
+
+/**
+ * Guesses the delimiter from the start of a file: the candidate that splits the most lines into
+ * the same number of fields (junk title lines above the header count for little).
+ */
+export function sniffDelimiter(sample: string): Delimiter {
+  const lines = sample
+    .split('\n')
+    .slice(0, 60)
+    .map((l) => l.replace(/"[^"]*"/g, ''))
+    .filter((l) => l.trim() !== '');
+  let best: Delimiter = ',';
+  let bestScore = 0;
+  for (const candidate of CANDIDATES) {
+    const counts = new Map<number, number>();
+    for (const l of lines) {
+      const n = l.split(candidate).length - 1;
+      if (n > 0) counts.set(n, (counts.get(n) ?? 0) + 1);
+    }
+    // Score: lines sharing the commonest count, times that count (more columns, more certain).
+    let score = 0;
+    for (const [fieldsCount, linesWithIt] of counts)
+      score = Math.max(score, linesWithIt * Math.log2(fieldsCount + 1));
+    if (score > bestScore) {
+      best = candidate;
+      bestScore = score;
+    }
+  }
+  return best;
+}
