@@ -14,6 +14,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/create-db.ts';
 import { registerAuth } from './http/auth.ts';
 import { AppError, registerProblemHandlers } from './http/problem.ts';
+import { registerStreamingBodies } from './http/upload-body.ts';
 import { keyRoutes } from './modules/keys/keys.routes.ts';
 import { organisationRoutes } from './modules/organisations/organisations.routes.ts';
 
@@ -68,6 +69,7 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   registerAuth(app, { db: database.db, adminToken: config.adminToken });
+  await registerStreamingBodies(app);
 
   app.get(
     '/health',
