@@ -34,7 +34,7 @@ export default tseslint.config(
   },
   {
     // Scripts and the CLI talk to a terminal; everything else logs through pino.
-    files: ['scripts/**', 'src/cli.ts', 'src/cli/**', 'bin/**'],
+    files: ['scripts/**', 'src/cli.ts', 'src/cli/**', 'src/modules/*/*.cli.ts', 'bin/**'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -15,6 +15,7 @@ import type { Database } from './db/create-db.ts';
 import { registerAuth } from './http/auth.ts';
 import { AppError, registerProblemHandlers } from './http/problem.ts';
 import { registerStreamingBodies } from './http/upload-body.ts';
+import { ingestRoutes } from './modules/ingest/ingest.routes.ts';
 import { keyRoutes } from './modules/keys/keys.routes.ts';
 import { organisationRoutes } from './modules/organisations/organisations.routes.ts';
 
@@ -96,6 +97,7 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
 
   await app.register(organisationRoutes, { db: database.db });
   await app.register(keyRoutes, { db: database.db });
+  await app.register(ingestRoutes, { db: database.db, uploadLimitBytes: config.uploadLimitBytes });
 
   return app;
 }

@@ -46,8 +46,57 @@ export interface AuditLogTable {
   after: unknown;
 }
 
+export type UploadKind = 'ledger' | 'suppliers';
+
+export interface UploadsTable {
+  org_id: string;
+  id: Generated<string>;
+  kind: UploadKind;
+  filename: string | null;
+  sha256: string | null;
+  status: 'loading' | 'loaded';
+  mapping: ColumnType<Record<string, string>, string | undefined, string>;
+  encoding: string | null;
+  rows_read: Generated<number>;
+  rows_loaded: Generated<number>;
+  rows_rejected: Generated<number>;
+  rows_duplicate: Generated<number>;
+  total_pence: ColumnType<bigint, bigint | number | string | undefined, bigint | number | string>;
+  period_from: string | null;
+  period_to: string | null;
+  warnings: ColumnType<{ code: string; message: string }[], string | undefined, string>;
+  created_at: Generated<Date>;
+  created_by: string;
+}
+
+/** One ledger line. Amounts in pence; credit notes are negative. */
+export interface PaymentsTable {
+  org_id: string;
+  upload_id: string;
+  line: number;
+  payment_date: string;
+  amount_pence: bigint;
+  supplier_name: string | null;
+  supplier_ref: string | null;
+  supplier_key: string | null;
+  redacted: boolean;
+  transaction_number: string | null;
+  invoice_number: string | null;
+  expense_area: string | null;
+  expense_type: string | null;
+  irrecoverable_vat_pence: bigint | null;
+  company_number: string | null;
+  charity_number: string | null;
+  vat_number: string | null;
+  invoice_received_date: string | null;
+  purpose: string | null;
+  body: string | null;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
+  uploads: UploadsTable;
+  payments: PaymentsTable;
 }
