@@ -6,15 +6,9 @@ import {
 } from '../classify/identifiers.ts';
 import { normaliseName } from '../classify/normalise-name.ts';
 import { parseAmountPence } from './amounts.ts';
-import {
-  mapColumns,
-  MappingError,
-  normaliseHeader,
-  type ColumnMapping,
-  type ExplicitMapping,
-  type FieldSpec,
-} from './column-map.ts';
+import type { ColumnMapping, FieldSpec } from './column-map.ts';
 import { parseDate } from './dates.ts';
+import type { FileKind, RowError, RowReader, Warning } from './mapped-csv-file.ts';
 import { isRedactedName } from './redaction.ts';
 
 /*
@@ -343,96 +337,37 @@ export interface LedgerRow {
   body: string | null;
 }
 
-export interface RowError {
-  /** Line of the file, 1-based; null for a problem with the file as a whole. */
-  row: number | null;
-  column: string | null;
-  value: string | null;
-  message: string;
-}
-
-/** Lines looked at for a header row before giving up. */
-const HEADER_SEARCH_LINES = 30;
-
-/**
- * Finds the header row among the first records (title lines and blanks may come first) and
- * maps it. Returns null when the record is not a header; throws MappingError for a header
- * that is ambiguous or does not fit an explicit mapping.
- */
-export function mapLedgerHeader(
-  fields: readonly string[],
-  explicit?: ExplicitMapping,
-): ColumnMapping<LedgerField> | null {
-  const names = fields.map(normaliseHeader);
-  if (explicit) {
-    // With an explicit mapping, the header is the row that holds every column it names.
-    const named = Object.values(explicit)
-      .filter((v): v is string => typeof v === 'string')
-      .map(normaliseHeader);
-    if (!named.every((n) => names.includes(n))) return null;
-  }
-  if (names.filter((n) => n !== '').length < 2) return null;
-  let mapping: ColumnMapping<LedgerField>;
-  try {
-    mapping = mapColumns(fields, LEDGER_FIELDS, { explicit, required: REQUIRED });
-  } catch (error) {
-    // An explicit mapping naming a missing column: not this row, perhaps the next.
-    if (error instanceof MappingError && !explicit) throw error;
-    if (error instanceof MappingError && error.message.startsWith('Two columns')) throw error;
-    return null;
-  }
-  const c = mapping.columns;
-  const hasSupplier = c.supplierName !== undefined || c.supplierRef !== undefined;
-  return c.paymentDate !== undefined && c.amount !== undefined && hasSupplier ? mapping : null;
-}
-
-export { HEADER_SEARCH_LINES };
-
-/** Explains why no header was found, naming what is missing. */
-export function describeMissingHeader(firstRecords: readonly CsvRecord[]): RowError[] {
-  const candidate = firstRecords.reduce<CsvRecord | undefined>(
-    (best, r) =>
-      !best || r.fields.filter((f) => f.trim()).length > best.fields.filter((f) => f.trim()).length
-        ? r
-        : best,
-    undefined,
-  );
-  if (!candidate)
-    return [{ row: null, column: null, value: null, message: 'The file has no rows.' }];
-  let mapping: ColumnMapping<LedgerField> | null = null;
-  try {
-    mapping = mapColumns(candidate.fields, LEDGER_FIELDS, { required: REQUIRED });
-  } catch {
-    mapping = null;
-  }
-  const missing: string[] = [];
-  if (mapping?.columns.paymentDate === undefined) missing.push('payment date');
-  if (mapping?.columns.amount === undefined) missing.push('amount');
-  if (mapping?.columns.supplierName === undefined && mapping?.columns.supplierRef === undefined)
-    missing.push('supplier name');
-  const found = candidate.fields
-    .filter((f) => f.trim() !== '')
-    .map((f) => `"${f.trim()}"`)
-    .join(', ');
-  return [
-    {
-      row: candidate.line,
-      column: null,
-      value: null,
-      message:
-        `No header row with a payment date, an amount and a supplier in the first ${HEADER_SEARCH_LINES} lines. ` +
-        `Line ${candidate.line} has ${found || 'nothing'}; no column looks like the ${missing.join(', ')}. ` +
-        `Name the columns with a mapping, e.g. {"amount": "Net Amount"}.`,
-    },
-  ];
-}
+/** What a ledger file is, for MappedCsvFile: a header needs a payment date, an amount and a supplier. */
+export const LEDGER_KIND: FileKind<LedgerField, LedgerRow> = {
+  rowNoun: 'payment',
+  fields: LEDGER_FIELDS,
+  required: REQUIRED,
+  isComplete: ({ columns: c }) =>
+    c.paymentDate !== undefined &&
+    c.amount !== undefined &&
+    (c.supplierName !== undefined || c.supplierRef !== undefined),
+  describeMissing(mapping) {
+    const c = mapping?.columns ?? {};
+    return [
+      c.paymentDate === undefined ? 'payment date' : null,
+      c.amount === undefined ? 'amount' : null,
+      c.supplierName === undefined && c.supplierRef === undefined ? 'supplier name' : null,
+    ].filter((m): m is string => m !== null);
+  },
+  createReader: (mapping, headerLength, onError, { delimiter }) =>
+    new LedgerRowReader(mapping, headerLength, onError, { decimalComma: delimiter === ';' }),
+};
 
 const NULL_MARKERS = new Set(['', 'n/a', 'na', '#n/a', 'null', 'none', '-']);
 
-/** Counts of things worth a warning, kept while reading. */
+/** Counts of things worth a warning, and the file's figures, kept while reading. */
 export interface LedgerReadStats {
   /** Lines that are payments (valid or not): not blank, not skipped as totals. */
   dataLines: number;
+  /** Sum of the valid rows' amounts. */
+  totalPence: bigint;
+  firstDate: string | null;
+  lastDate: string | null;
   periodDates: number;
   roundedAmounts: number;
   skippedLines: number[];
@@ -444,9 +379,12 @@ export interface LedgerReadStats {
  * Reads records into ledger rows with one mapping. Caches parsed dates and names: a ledger
  * repeats both thousands of times. Errors are collected, not thrown: a file is judged whole.
  */
-export class LedgerRowReader {
+export class LedgerRowReader implements RowReader<LedgerRow> {
   readonly stats: LedgerReadStats = {
     dataLines: 0,
+    totalPence: 0n,
+    firstDate: null,
+    lastDate: null,
     periodDates: 0,
     roundedAmounts: 0,
     skippedLines: [],
@@ -527,6 +465,10 @@ export class LedgerRowReader {
     }
 
     if (!ok || !date.ok || !amount.ok) return null;
+    const stats = this.stats;
+    stats.totalPence += BigInt(amount.pence);
+    if (stats.firstDate === null || date.date < stats.firstDate) stats.firstDate = date.date;
+    if (stats.lastDate === null || date.date > stats.lastDate) stats.lastDate = date.date;
     const name = supplierName === null ? null : this.name(supplierName);
     const redacted = name?.redacted ?? false;
     return {
@@ -549,6 +491,48 @@ export class LedgerRowReader {
       purpose: nullable(cell(f, c.purpose)),
       body: nullable(cell(f, c.body)),
     };
+  }
+
+  get dataLines(): number {
+    return this.stats.dataLines;
+  }
+
+  warnings(): Warning[] {
+    const out: Warning[] = [];
+    const amountColumn = this.headers.amount;
+    if (amountColumn && /gross/i.test(amountColumn)) {
+      out.push({
+        code: 'gross-amount',
+        message: `Amounts come from "${amountColumn}": the file has no net amount column.`,
+      });
+    }
+    const stats = this.stats;
+    if (stats.periodDates > 0) {
+      out.push({
+        code: 'period-dates',
+        message: `${stats.periodDates} payment date(s) were YYYYMM periods; each was read as the first day of its month.`,
+      });
+    }
+    if (stats.roundedAmounts > 0) {
+      out.push({
+        code: 'rounded-amounts',
+        message: `${stats.roundedAmounts} amount(s) had more than two decimal places and were rounded to the penny.`,
+      });
+    }
+    if (stats.skippedCount > 0) {
+      const more = stats.skippedCount > stats.skippedLines.length ? ', ...' : '';
+      out.push({
+        code: 'skipped-lines',
+        message: `${stats.skippedCount} line(s) had no payment date and no supplier (lines ${stats.skippedLines.join(', ')}${more}): read as totals or notes and skipped.`,
+      });
+    }
+    if (stats.extraFields > 0) {
+      out.push({
+        code: 'extra-fields',
+        message: `${stats.extraFields} line(s) have more fields than the header; the extra fields were ignored.`,
+      });
+    }
+    return out;
   }
 
   private date(raw: string): ReturnType<typeof parseDate> {
