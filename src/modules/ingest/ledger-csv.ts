@@ -3,7 +3,7 @@ import {
   normaliseCharityNumber,
   normaliseCompanyNumber,
   normaliseVatNumber,
-} from '../classify/identifiers.ts';
+} from '../reference/register-numbers.ts';
 import { normaliseName } from '../classify/normalise-name.ts';
 import { parseAmountPence } from './amounts.ts';
 import type { ColumnMapping, FieldSpec } from './column-map.ts';
