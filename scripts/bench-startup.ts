@@ -24,7 +24,8 @@ async function timeToHealth(env: Record<string, string>, port: number): Promise<
       } catch {
         // not listening yet
       }
-      if (performance.now() - started > 60_000) throw new Error('server did not answer within 60 s');
+      if (performance.now() - started > 60_000)
+        throw new Error('server did not answer within 60 s');
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   } finally {
@@ -33,10 +34,15 @@ async function timeToHealth(env: Record<string, string>, port: number): Promise<
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const results: { case: string; medianMs: number; runs: string }[] = [];
 const record = (name: string, times: number[]) =>
-  results.push({ case: name, medianMs: Math.round(median(times)), runs: times.map(Math.round).join(', ') });
+  results.push({
+    case: name,
+    medianMs: Math.round(median(times)),
+    runs: times.map(Math.round).join(', '),
+  });
 
 const fresh: number[] = [];
 const existing: number[] = [];
