@@ -17,6 +17,7 @@ import { AppError, registerProblemHandlers } from './http/problem.ts';
 import { registerStreamingBodies } from './http/upload-body.ts';
 import { keyRoutes } from './modules/keys/keys.routes.ts';
 import { organisationRoutes } from './modules/organisations/organisations.routes.ts';
+import { referenceRoutes } from './modules/reference/reference.routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -96,6 +97,10 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
 
   await app.register(organisationRoutes, { db: database.db });
   await app.register(keyRoutes, { db: database.db });
+  await app.register(referenceRoutes, {
+    db: database.db,
+    uploadLimitBytes: config.referenceUploadLimitBytes,
+  });
 
   return app;
 }

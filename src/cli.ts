@@ -8,6 +8,7 @@ import { AppError } from './http/problem.ts';
 import { roleSchema } from './modules/keys/keys.schemas.ts';
 import { createApiKey } from './modules/keys/keys.service.ts';
 import { createOrganisationSchema } from './modules/organisations/organisations.schemas.ts';
+import { registerReferenceCommands } from './modules/reference/reference.cli.ts';
 import {
   createOrganisation,
   listVisibleOrganisations,
@@ -154,6 +155,8 @@ export function buildCli(): Command {
       );
       console.log(key);
     });
+
+  registerReferenceCommands(program);
 
   return program;
 }

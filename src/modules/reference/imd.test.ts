@@ -24,8 +24,8 @@ const IOD2025 = [
   'Income Score (rate)',
 ];
 
-function detect(header: readonly string[]): DeprivationLayout {
-  const layout = deprivationParser.detectHeader(header, null);
+function detect(header: readonly string[], fileName: string | null = null): DeprivationLayout {
+  const layout = deprivationParser.detectHeader(header, fileName);
   if (!layout) throw new Error('header not recognised');
   return layout;
 }
@@ -38,7 +38,7 @@ describe('deprivation headers', () => {
       lsoa: 0,
       rank: 5,
       decile: 6,
-      districtYear: '2019',
+      edition: 'IoD2019',
     });
   });
 
@@ -81,7 +81,13 @@ describe('deprivation rows', () => {
   it('reads the LSOA, rank and decile', () => {
     expect(deprivationParser.parseRow(fields('E01006262', '1234', '1'), layout)).toEqual({
       kind: 'row',
-      record: { lsoa: 'E01006262', imdRank: 1234, imdDecile: 1 },
+      record: {
+        lsoa: 'E01006262',
+        imdRank: 1234,
+        imdDecile: 1,
+        edition: 'IoD2019',
+        lsoaVintage: '2011',
+      },
     });
     expect(deprivationParser.parseRow(fields('E01006262', '12,345', '4'), layout)).toMatchObject({
       record: { imdRank: 12345 },
@@ -108,26 +114,20 @@ describe('deprivation rows', () => {
 
 describe('deprivation edition', () => {
   it('comes from the file name, else the district code year, else the LSOA vintage', () => {
-    const iod2019 = detect(IOD2019);
+    const edition = (header: readonly string[], fileName: string | null = null) =>
+      deprivationParser.edition(detect(header, fileName), fileName, null);
+    expect(edition(IOD2019, 'File_7_-_All_IoD2019_Scores__Ranks__Deciles.csv')).toBe('IoD2019');
+    expect(edition(IOD2025, 'File_7_IoD2025_All_Ranks.csv')).toBe('IoD2025');
+    expect(edition(IOD2019, 'deprivation.csv')).toBe('IoD2019');
+    expect(edition(IOD2025)).toBe('IoD2025');
+    expect(edition(['LSOA code (2021)', 'IMD Rank', 'IMD Decile'])).toBe('IoD2025');
     expect(
-      deprivationParser.edition(iod2019, 'File_7_-_All_IoD2019_Scores__Ranks__Deciles.csv', null),
-    ).toBe('IoD2019');
-    expect(deprivationParser.edition(iod2019, 'deprivation.csv', null)).toBe('IoD2019');
-    expect(deprivationParser.edition(detect(IOD2025), null, null)).toBe('IoD2025');
-    expect(
-      deprivationParser.edition(detect(['LSOA code (2021)', 'IMD Rank', 'IMD Decile']), null, null),
-    ).toBe('IoD2025');
-    expect(
-      deprivationParser.edition(
-        detect([
-          'LSOA code (2011)',
-          'Local Authority District code (2013)',
-          'IMD Rank',
-          'IMD Decile',
-        ]),
-        null,
-        null,
-      ),
+      edition([
+        'LSOA code (2011)',
+        'Local Authority District code (2013)',
+        'IMD Rank',
+        'IMD Decile',
+      ]),
     ).toBe('IoD2015');
   });
 });

@@ -20,6 +20,9 @@ export interface DeprivationRecord {
   lsoa: string;
   imdRank: number;
   imdDecile: number;
+  /** Of the file, on every row: tagging matches postcodes on the loaded vintage. */
+  edition: string;
+  lsoaVintage: LsoaVintage;
 }
 
 export interface DeprivationLayout extends Layout {
@@ -31,8 +34,8 @@ export interface DeprivationLayout extends Layout {
   lsoaColumn: string;
   rankColumn: string;
   decileColumn: string;
-  /** The year of the district codes beside the LSOAs, which names the edition. */
-  districtYear: string | null;
+  /** 'IoD2019', 'IoD2025': from the file name, else the district code year, else the vintage. */
+  edition: string;
 }
 
 /** A header's words: lower case, punctuation gone ('LSOA code (2011)' -> 'lsoa code 2011'). */
@@ -70,7 +73,7 @@ export const deprivationParser: ReferenceParser<DeprivationLayout, DeprivationRe
     },
   ],
 
-  detectHeader(header) {
+  detectHeader(header, fileName) {
     const w = header.map(words);
     const lsoa = w.findIndex((c) => c.includes(' lsoa ') && c.includes(' code '));
     const rank = w.findIndex((c) => isImd(c) && c.includes(' rank ') && !c.includes(' score '));
@@ -79,6 +82,8 @@ export const deprivationParser: ReferenceParser<DeprivationLayout, DeprivationRe
     const vintage = /\b(2011|2021)\b/.exec(w[lsoa]!)?.[1] as LsoaVintage | undefined;
     if (!vintage) return null;
     const district = w.find((c) => c.includes(' local authority district code '));
+    const districtYear = district ? /\b(20\d{2})\b/.exec(district)?.[1] : undefined;
+    const named = /iod[\s_-]?(20\d{2})/i.exec(fileName ?? '');
     return {
       format: 'iod',
       width: header.length,
@@ -90,7 +95,10 @@ export const deprivationParser: ReferenceParser<DeprivationLayout, DeprivationRe
       lsoaColumn: header[lsoa]!.trim(),
       rankColumn: header[rank]!.trim(),
       decileColumn: header[decile]!.trim(),
-      districtYear: district ? (/\b(20\d{2})\b/.exec(district)?.[1] ?? null) : null,
+      edition: named
+        ? `IoD${named[1]}`
+        : ((districtYear ? EDITION_BY_DISTRICT_YEAR[districtYear] : undefined) ??
+          EDITION_BY_VINTAGE[vintage]),
     };
   },
 
@@ -107,13 +115,19 @@ export const deprivationParser: ReferenceParser<DeprivationLayout, DeprivationRe
     if (!INTEGER.test(decileText) || decile < 1 || decile > 10) {
       return bad(layout.decileColumn, decileText, 'is not a decile (1 to 10)');
     }
-    return { kind: 'row', record: { lsoa, imdRank: Number(rankText), imdDecile: decile } };
+    return {
+      kind: 'row',
+      record: {
+        lsoa,
+        imdRank: Number(rankText),
+        imdDecile: decile,
+        edition: layout.edition,
+        lsoaVintage: layout.lsoaVintage,
+      },
+    };
   },
 
-  edition(layout, fileName) {
-    const named = /iod[\s_-]?(20\d{2})/i.exec(fileName ?? '');
-    if (named) return `IoD${named[1]}`;
-    const byDistrict = layout.districtYear ? EDITION_BY_DISTRICT_YEAR[layout.districtYear] : null;
-    return byDistrict ?? EDITION_BY_VINTAGE[layout.lsoaVintage];
+  edition(layout) {
+    return layout.edition;
   },
 };

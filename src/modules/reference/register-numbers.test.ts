@@ -63,5 +63,6 @@ describe('normaliseSocietyNumber', () => {
   it('gives null for empty or impossible values', () => {
     expect(normaliseSocietyNumber('')).toBeNull();
     expect(normaliseSocietyNumber('not a number')).toBeNull();
+    expect(normaliseSocietyNumber('not a number 0')).toBeNull();
   });
 });

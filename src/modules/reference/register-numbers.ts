@@ -42,6 +42,6 @@ export function normaliseSocietyNumber(raw: string | null | undefined): string |
   const compact = raw.toUpperCase().replace(/\s/g, '');
   const match = /^(?:IP)?0*(\d{1,7})([A-Z]{0,2})$/.exec(compact);
   if (match) return `${match[1]}${match[2]}`;
-  // Other forms ('RS007659') as they are, provided they have a digit.
-  return /^(?=.*\d)[A-Z0-9]{1,12}$/.test(compact) ? compact : null;
+  // Other forms ('RS007659'): a short prefix, digits, maybe a suffix.
+  return /^[A-Z]{1,3}\d{1,8}[A-Z]{0,2}$/.test(compact) ? compact : null;
 }
