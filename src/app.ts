@@ -18,6 +18,7 @@ import { registerStreamingBodies } from './http/upload-body.ts';
 import { ingestRoutes } from './modules/ingest/ingest.routes.ts';
 import { keyRoutes } from './modules/keys/keys.routes.ts';
 import { organisationRoutes } from './modules/organisations/organisations.routes.ts';
+import { referenceRoutes } from './modules/reference/reference.routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -98,6 +99,10 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   await app.register(organisationRoutes, { db: database.db });
   await app.register(keyRoutes, { db: database.db });
   await app.register(ingestRoutes, { db: database.db, uploadLimitBytes: config.uploadLimitBytes });
+  await app.register(referenceRoutes, {
+    db: database.db,
+    uploadLimitBytes: config.referenceUploadLimitBytes,
+  });
 
   return app;
 }

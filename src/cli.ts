@@ -9,6 +9,7 @@ import { roleSchema } from './modules/keys/keys.schemas.ts';
 import { createApiKey } from './modules/keys/keys.service.ts';
 import { registerIngestCommands } from './modules/ingest/ingest.cli.ts';
 import { createOrganisationSchema } from './modules/organisations/organisations.schemas.ts';
+import { registerReferenceCommands } from './modules/reference/reference.cli.ts';
 import {
   createOrganisation,
   listVisibleOrganisations,
@@ -127,6 +128,7 @@ export function buildCli(): Command {
     });
 
   registerIngestCommands(program);
+  registerReferenceCommands(program);
   return program;
 }
 

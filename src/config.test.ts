@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       adminToken: undefined,
       uploadLimitBytes: 200 * 1024 * 1024,
+      referenceUploadLimitBytes: 8192 * 1024 * 1024,
       dbPoolSize: 10,
     });
   });

@@ -18,6 +18,8 @@ const envSchema = z.object({
     .min(24, 'must be at least 24 characters: it is an admin key')
     .optional(),
   CWB_UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).max(4096).default(200),
+  // The official reference files are big (the postcode directory ~1.5 GB, companies ~2.5 GB).
+  CWB_REFERENCE_UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).max(65536).default(8192),
   CWB_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 });
 
@@ -32,6 +34,8 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   adminToken: string | undefined;
   uploadLimitBytes: number;
+  /** Largest reference file (POST /v1/reference/:dataset, admin only) accepted. */
+  referenceUploadLimitBytes: number;
   dbPoolSize: number;
 }
 
@@ -68,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     adminToken: e.CWB_ADMIN_TOKEN,
     uploadLimitBytes: e.CWB_UPLOAD_LIMIT_MB * 1024 * 1024,
+    referenceUploadLimitBytes: e.CWB_REFERENCE_UPLOAD_LIMIT_MB * 1024 * 1024,
     dbPoolSize: e.CWB_DB_POOL_SIZE,
   };
 }

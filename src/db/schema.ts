@@ -93,10 +93,114 @@ export interface PaymentsTable {
   body: string | null;
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Reference data (migrations/2026-11-25T1200_reference.ts): shared by every organisation, each
+ * ref_ table replaced whole by a load (src/modules/reference). Codes are ONS GSS codes
+ * ('E08000010'); postcodes are in the ONS pcds form ('WN1 1AA'); name_key is normaliseName().
+ * ------------------------------------------------------------------------------------------- */
+
+export type ReferenceDataset = 'postcodes' | 'deprivation' | 'charities' | 'companies' | 'mutuals';
+export type LsoaVintage = '2011' | '2021';
+
+export interface ReferenceLoadsTable {
+  id: Generated<bigint>;
+  dataset: ReferenceDataset;
+  /** onspd | nspl | iod | charity-register | basic-company-data | fca-mutuals */
+  format: string;
+  /** '2026-08' (postcodes), 'IoD2025', the extract date... null when the file does not say. */
+  edition: string | null;
+  /** The LSOA vintage of a deprivation load; null for the other datasets. */
+  lsoa_vintage: LsoaVintage | null;
+  file_name: string | null;
+  rows_read: bigint;
+  rows_loaded: bigint;
+  rows_skipped: bigint;
+  rows_excluded: Generated<bigint>;
+  /** The first 100 warnings: [{ row, column, value, message }]. */
+  warnings: ColumnType<unknown, string, string>;
+  warning_count: Generated<number>;
+  /** numeric: a string, as pg returns it. */
+  seconds: ColumnType<string, number | string, number | string>;
+  loaded_at: Generated<Date>;
+  /** Who: an API key prefix, `admin-token`, or `cli`. */
+  loaded_by: string;
+}
+
+export interface RefPostcodesTable {
+  postcode: string;
+  /** Local authority district (ONSPD oslaua, NSPL laua); null for a pseudo code (E99999999). */
+  lad: string | null;
+  ward: string | null;
+  lsoa11: string | null;
+  lsoa21: string | null;
+  /** doterm, 'yyyymm'; null while live. Terminated postcodes still resolve. */
+  terminated: string | null;
+  /** 0 small user, 1 large user. */
+  usertype: number | null;
+}
+
+export interface RefDeprivationTable {
+  lsoa: string;
+  imd_rank: number;
+  /** 1 = the 10% most deprived LSOAs in England. */
+  imd_decile: number;
+  edition: string;
+  /** Which postcode column the lsoa codes match: '2011' -> lsoa11, '2021' -> lsoa21. */
+  lsoa_vintage: LsoaVintage;
+}
+
+export interface RefCharitiesTable {
+  charity_number: string;
+  name: string;
+  name_key: string;
+  charity_type: string | null;
+  is_cio: boolean | null;
+  /** 'Registered' or 'Removed'. */
+  status: string | null;
+  registered_on: string | null;
+  removed_on: string | null;
+  postcode: string | null;
+  company_number: string | null;
+}
+
+export interface RefCompaniesTable {
+  company_number: string;
+  name: string;
+  name_key: string;
+  postcode: string | null;
+  /** CompanyCategory: 'Private Limited Company', 'Community Interest Company', ... */
+  category: string | null;
+  /** CompanyStatus: 'Active', 'Dissolved', 'Liquidation', ... */
+  status: string | null;
+  /** Accounts.AccountCategory: 'MICRO ENTITY', 'SMALL', 'FULL', ... */
+  accounts_category: string | null;
+  /** SIC 2007 codes only ('62020'), without their text. */
+  sic_codes: ColumnType<string[], string[] | undefined, string[]>;
+}
+
+export interface RefMutualsTable {
+  /** Full registration number as the FCA writes it, upper case ('31117R'). */
+  society_number: string;
+  name: string;
+  name_key: string;
+  postcode: string | null;
+  /** 'Co-operative Society', 'Community Benefit Society', 'Credit Union', ... */
+  registered_as: string | null;
+  /** 'Registered', 'Deregistered', ... */
+  status: string | null;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
   uploads: UploadsTable;
   payments: PaymentsTable;
+  // reference data
+  reference_loads: ReferenceLoadsTable;
+  ref_postcodes: RefPostcodesTable;
+  ref_deprivation: RefDeprivationTable;
+  ref_charities: RefCharitiesTable;
+  ref_companies: RefCompaniesTable;
+  ref_mutuals: RefMutualsTable;
 }

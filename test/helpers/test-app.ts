@@ -15,6 +15,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: 'silent',
     adminToken: TEST_ADMIN_TOKEN,
     uploadLimitBytes: 20 * 1024 * 1024,
+    referenceUploadLimitBytes: 20 * 1024 * 1024,
     dbPoolSize: 5,
     ...overrides,
   };
