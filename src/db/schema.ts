@@ -190,6 +190,80 @@ export interface RefMutualsTable {
   status: string | null;
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Suppliers and tags (migrations/2026-11-25T1300_suppliers.ts): per organisation, keyed by
+ * supplier_key (the ledger's supplier reference, else the normalised name).
+ * ------------------------------------------------------------------------------------------- */
+
+type Money = ColumnType<bigint, bigint | number | string, bigint | number | string>;
+
+export interface SuppliersTable {
+  org_id: string;
+  supplier_key: string;
+  name: string;
+  name_key: string;
+  ref: string | null;
+  ledger_company_number: string | null;
+  ledger_charity_number: string | null;
+  ledger_vat_number: string | null;
+  file_upload_id: string | null;
+  address: string | null;
+  postcode: string | null;
+  company_number: string | null;
+  charity_number: string | null;
+  society_number: string | null;
+  vat_number: string | null;
+  employees: number | null;
+  turnover_pence: Money | null;
+  balance_sheet_pence: Money | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SupplierOverridesTable {
+  org_id: string;
+  supplier_key: string;
+  local: boolean | null;
+  vcfse: boolean | null;
+  sme: boolean | null;
+  postcode: string | null;
+  reason: string;
+  set_by: string;
+  set_at: Generated<Date>;
+}
+
+export interface SupplierTagsTable {
+  org_id: string;
+  supplier_key: string;
+  postcode: string | null;
+  postcode_source: string;
+  lad: string | null;
+  lsoa: string | null;
+  imd_decile: number | null;
+  local: boolean | null;
+  wider_area: boolean | null;
+  deprived_area: boolean | null;
+  vcfse: boolean | null;
+  sme: boolean | null;
+  company_number: string | null;
+  charity_number: string | null;
+  society_number: string | null;
+  provenance: ColumnType<Record<string, { source: string; evidence: string }>, string, string>;
+  tagged_at: Generated<Date>;
+}
+
+export interface SpendSummaryTable {
+  org_id: string;
+  upload_id: string;
+  month: string;
+  supplier_key: string | null;
+  redacted: boolean;
+  expense_area: string | null;
+  expense_type: string | null;
+  amount_pence: Money;
+  payment_count: number;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   api_keys: ApiKeysTable;
@@ -203,4 +277,9 @@ export interface DB {
   ref_charities: RefCharitiesTable;
   ref_companies: RefCompaniesTable;
   ref_mutuals: RefMutualsTable;
+  // suppliers and tags
+  suppliers: SuppliersTable;
+  supplier_overrides: SupplierOverridesTable;
+  supplier_tags: SupplierTagsTable;
+  spend_summary: SpendSummaryTable;
 }

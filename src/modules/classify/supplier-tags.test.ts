@@ -44,6 +44,7 @@ const company = (
 const file = (
   over: Partial<NonNullable<SupplierFacts['file']>> = {},
 ): NonNullable<SupplierFacts['file']> => ({
+  via: 'ref',
   postcode: null,
   employees: null,
   turnoverPence: null,
@@ -81,6 +82,12 @@ describe('choosePostcode', () => {
       postcode: 'BL1 1AA',
       source: 'charity-commission',
     });
+  });
+
+  it('says when the supplier file row was found by name', () => {
+    expect(
+      choosePostcode({ ...none, file: file({ postcode: 'WN1 1AA', via: 'name' }) }),
+    ).toMatchObject({ postcode: 'WN1 1AA', source: 'name-match' });
   });
 
   it('says when the register entry was found by name', () => {

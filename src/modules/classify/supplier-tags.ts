@@ -72,6 +72,8 @@ export interface MutualFacts {
 }
 
 export interface SupplierFileFacts {
+  /** 'ref': the supplier's own row in the supplier file; 'name': a file row with exactly its name. */
+  via: 'ref' | 'name';
   postcode: string | null;
   employees: number | null;
   turnoverPence: bigint | null;
@@ -134,12 +136,19 @@ export function choosePostcode(facts: SupplierFacts): {
       evidence: `postcode set by ${facts.override.by}: ${facts.override.reason}`,
     };
   }
-  if (facts.file?.postcode)
-    return {
-      postcode: facts.file.postcode,
-      source: 'supplier-file',
-      evidence: 'postcode from the supplier file',
-    };
+  if (facts.file?.postcode) {
+    return facts.file.via === 'name'
+      ? {
+          postcode: facts.file.postcode,
+          source: 'name-match',
+          evidence: 'postcode from the supplier file row with the same name',
+        }
+      : {
+          postcode: facts.file.postcode,
+          source: 'supplier-file',
+          evidence: 'postcode from the supplier file',
+        };
+  }
   const registers: [CompanyFacts | CharityFacts | MutualFacts | null, TagSource, string][] = [
     [facts.company, 'companies-house', 'registered office of company'],
     [facts.charity, 'charity-commission', 'contact address of charity'],
@@ -285,12 +294,13 @@ function vcfseTag(facts: SupplierFacts): Tag {
 function smeTag(facts: SupplierFacts): Tag {
   const file = facts.file;
   if (file) {
+    const source: TagSource = file.via === 'name' ? 'name-match' : 'supplier-file';
     const { employees, turnoverPence: turnover, balanceSheetPence: balance } = file;
     const figures = describeSize(file);
     if (employees !== null && employees >= SME_EMPLOYEE_LIMIT) {
       return {
         value: false,
-        source: 'supplier-file',
+        source,
         evidence: `${figures}: 250 or more employees`,
       };
     }
@@ -302,7 +312,7 @@ function smeTag(facts: SupplierFacts): Tag {
     ) {
       return {
         value: false,
-        source: 'supplier-file',
+        source,
         evidence: `${figures}: turnover over £44m and balance sheet over £38m`,
       };
     }
@@ -312,7 +322,7 @@ function smeTag(facts: SupplierFacts): Tag {
     if (employees !== null && financialsSmall) {
       return {
         value: true,
-        source: 'supplier-file',
+        source,
         evidence: `${figures}: under 250 employees and within the turnover or balance sheet limit`,
       };
     }

@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { bulkCopyText, escapeCopyText } from '../../db/bulk-copy.ts';
+import { bulkCopy, bulkCopyText, escapeCopyText } from '../../db/bulk-copy.ts';
 import type { DB, UploadKind, UploadsTable } from '../../db/schema.ts';
 import type { LedgerField, LedgerRow } from './ledger-csv.ts';
+import type { SummaryCell } from './ledger-summary.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 export type UploadRow = Selectable<UploadsTable>;
@@ -284,4 +285,75 @@ export async function sumPayments(
   if (from) query = query.where('payment_date', '>=', from);
   if (to) query = query.where('payment_date', '<=', to);
   return query.executeTakeFirstOrThrow();
+}
+
+/** Writes an upload's spend summary cells (aggregated while the file was read). */
+export async function copySpendSummary(
+  db: Transaction<DB>,
+  orgId: string,
+  uploadId: string,
+  cells: Iterable<SummaryCell>,
+): Promise<number> {
+  const rows = function* () {
+    for (const c of cells)
+      yield [
+        orgId,
+        uploadId,
+        c.month,
+        c.supplierKey,
+        c.redacted,
+        c.expenseArea,
+        c.expenseType,
+        c.pence,
+        c.count,
+      ];
+  };
+  return bulkCopy(
+    db,
+    'spend_summary',
+    [
+      'org_id',
+      'upload_id',
+      'month',
+      'supplier_key',
+      'redacted',
+      'expense_area',
+      'expense_type',
+      'amount_pence',
+      'payment_count',
+    ],
+    rows(),
+  );
+}
+
+/** Rebuilds an upload's spend summary from its stored payments (after overlapping rows were removed). */
+export async function rebuildSpendSummary(
+  db: Transaction<DB>,
+  orgId: string,
+  uploadId: string,
+): Promise<void> {
+  await db
+    .deleteFrom('spend_summary')
+    .where('org_id', '=', orgId)
+    .where('upload_id', '=', uploadId)
+    .execute();
+  await sql`
+    INSERT INTO spend_summary (org_id, upload_id, month, supplier_key, redacted, expense_area, expense_type, amount_pence, payment_count)
+    SELECT org_id, upload_id, date_trunc('month', payment_date)::date, supplier_key, redacted, expense_area, expense_type,
+           sum(amount_pence), count(*)
+    FROM payments WHERE org_id = ${orgId} AND upload_id = ${uploadId}
+    GROUP BY org_id, upload_id, 3, supplier_key, redacted, expense_area, expense_type`.execute(db);
+}
+
+/** Removes an upload's spend summary. */
+export async function deleteSpendSummary(
+  db: Transaction<DB>,
+  orgId: string,
+  uploadId: string,
+): Promise<void> {
+  await db
+    .deleteFrom('spend_summary')
+    .where('org_id', '=', orgId)
+    .where('upload_id', '=', uploadId)
+    .execute();
 }

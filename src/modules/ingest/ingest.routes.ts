@@ -47,7 +47,9 @@ export const ingestRoutes: FastifyPluginAsyncZod<{
     },
     async (request, reply) => {
       const file = await uploadedFile(request, uploadLimitBytes);
-      const result = await service.ingestLedger(db, {
+      const ingest =
+        request.query.kind === 'suppliers' ? service.ingestSuppliers : service.ingestLedger;
+      const result = await ingest(db, {
         orgId: request.params.org,
         actor: principalOf(request).actor,
         filename: request.query.filename ?? file.filename,

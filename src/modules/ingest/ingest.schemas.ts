@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { orgIdSchema } from '../organisations/organisations.schemas.ts';
 
-export const uploadKindSchema = z.enum(['ledger']).describe('ledger: payments (the spend file)');
+export const uploadKindSchema = z
+  .enum(['ledger', 'suppliers'])
+  .describe(
+    'ledger: payments (the spend file); suppliers: the supplier list (reference, name, address, numbers, size)',
+  );
 
 const explicitMappingSchema = z.record(
   z.string(),

@@ -323,6 +323,8 @@ export interface LedgerRow {
   supplierRef: string | null;
   /** The supplier's identity within the organisation: its reference, else its name key; null when redacted. */
   supplierKey: string | null;
+  /** normaliseName of the supplier name (null for an empty name). */
+  supplierNameKey: string | null;
   redacted: boolean;
   transactionNumber: string | null;
   invoiceNumber: string | null;
@@ -478,6 +480,7 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
       supplierName,
       supplierRef,
       supplierKey: redacted ? null : (supplierRef ?? (name?.key || null)),
+      supplierNameKey: name?.key || null,
       redacted,
       transactionNumber: nullable(cell(f, c.transactionNumber)),
       invoiceNumber: nullable(cell(f, c.invoiceNumber)),
