@@ -18,6 +18,7 @@ import { registerStreamingBodies } from './http/upload-body.ts';
 import { classifyRoutes } from './modules/classify/classify.routes.ts';
 import { ingestRoutes } from './modules/ingest/ingest.routes.ts';
 import { keyRoutes } from './modules/keys/keys.routes.ts';
+import { metricsRoutes } from './modules/metrics/metrics.routes.ts';
 import { organisationRoutes } from './modules/organisations/organisations.routes.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
 import { supplierRoutes } from './modules/suppliers/suppliers.routes.ts';
@@ -103,6 +104,7 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   await app.register(ingestRoutes, { db: database.db, uploadLimitBytes: config.uploadLimitBytes });
   await app.register(supplierRoutes, { db: database.db });
   await app.register(classifyRoutes, { db: database.db });
+  await app.register(metricsRoutes, { db: database.db });
   await app.register(referenceRoutes, {
     db: database.db,
     uploadLimitBytes: config.referenceUploadLimitBytes,

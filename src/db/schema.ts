@@ -264,6 +264,43 @@ export interface SpendSummaryTable {
   payment_count: number;
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Metric summaries (migrations/2026-11-25T1400_metrics.ts): spend_summary joined to current tags.
+ * ------------------------------------------------------------------------------------------- */
+
+interface TagFlags {
+  local: boolean | null;
+  wider_area: boolean | null;
+  deprived_area: boolean | null;
+  vcfse: boolean | null;
+  sme: boolean | null;
+  redacted: boolean;
+}
+
+export interface MetricMonthsTable extends TagFlags {
+  org_id: string;
+  month: string;
+  amount_pence: Money;
+  payment_count: Money;
+}
+
+export interface MetricCellsTable extends TagFlags {
+  org_id: string;
+  month: string;
+  expense_area: string | null;
+  expense_type: string | null;
+  amount_pence: Money;
+  payment_count: Money;
+}
+
+export interface SupplierYearsTable {
+  org_id: string;
+  year: number;
+  supplier_key: string;
+  amount_pence: Money;
+  payment_count: Money;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   api_keys: ApiKeysTable;
@@ -282,4 +319,8 @@ export interface DB {
   supplier_overrides: SupplierOverridesTable;
   supplier_tags: SupplierTagsTable;
   spend_summary: SpendSummaryTable;
+  // metric summaries
+  metric_months: MetricMonthsTable;
+  metric_cells: MetricCellsTable;
+  supplier_years: SupplierYearsTable;
 }

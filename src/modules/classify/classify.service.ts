@@ -6,6 +6,7 @@ import { financialYear } from '../metrics/periods.ts';
 import { findOrganisation } from '../organisations/organisations.repository.ts';
 import { normaliseSocietyNumber } from '../reference/register-numbers.ts';
 import * as registers from '../reference/reference.repository.ts';
+import * as summaries from '../metrics/summaries.repository.ts';
 import * as repo from './classify.repository.ts';
 import {
   choosePostcode,
@@ -35,33 +36,32 @@ export async function tagSuppliers(
   orgId: string,
   keys?: readonly string[],
 ): Promise<number> {
-  const org = await findOrganisation(db, orgId);
-  if (!org) throw notFound(`Organisation ${orgId}`);
-  const areas = { homeAreas: org.home_areas, widerAreas: org.wider_areas };
-  const suppliers = await repo.findSuppliers(db, orgId, keys ? [...new Set(keys)] : undefined);
-  let tagged = 0;
-  for (let i = 0; i < suppliers.length; i += BATCH) {
-    const batch = suppliers.slice(i, i + BATCH);
-    const gathered = await gatherFacts(db, orgId, batch);
-    const places = await findPlaces(
-      db,
-      gathered.map((g) => choosePostcode(g.facts).postcode),
-    );
-    const tags = gathered.map(({ supplier, facts }) => {
-      const place = places.get(choosePostcode(facts).postcode ?? '') ?? null;
-      return toRecord(supplier.supplier_key, tagSupplier(facts, place, areas), facts, place);
-    });
-    await inTransaction(db, (trx) =>
-      repo.replaceTags(
+  return inTransaction(db, async (trx) => {
+    const org = await findOrganisation(trx, orgId);
+    if (!org) throw notFound(`Organisation ${orgId}`);
+    const areas = { homeAreas: org.home_areas, widerAreas: org.wider_areas };
+    const suppliers = await repo.findSuppliers(trx, orgId, keys ? [...new Set(keys)] : undefined);
+    for (let i = 0; i < suppliers.length; i += BATCH) {
+      const batch = suppliers.slice(i, i + BATCH);
+      const batchKeys = batch.map((s) => s.supplier_key);
+      const gathered = await gatherFacts(trx, orgId, batch);
+      const places = await findPlaces(
         trx,
-        orgId,
-        batch.map((s) => s.supplier_key),
-        tags,
-      ),
-    );
-    tagged += batch.length;
-  }
-  return tagged;
+        gathered.map((g) => choosePostcode(g.facts).postcode),
+      );
+      const tags = gathered.map(({ supplier, facts }) => {
+        const place = places.get(choosePostcode(facts).postcode ?? '') ?? null;
+        return toRecord(supplier.supplier_key, tagSupplier(facts, place, areas), facts, place);
+      });
+      // The figures follow the tags: take these suppliers' spend out under the old tags, put it
+      // back under the new. (Re-tagging everyone rebuilds the summaries once, below.)
+      if (keys) await summaries.applyTaggedSpend(trx, orgId, { supplierKeys: batchKeys }, -1);
+      await repo.replaceTags(trx, orgId, batchKeys, tags);
+      if (keys) await summaries.applyTaggedSpend(trx, orgId, { supplierKeys: batchKeys }, 1);
+    }
+    if (!keys) await summaries.rebuildSummaries(trx, orgId, org.year_start_month);
+    return suppliers.length;
+  });
 }
 
 /** Re-tags every supplier of every organisation (after a reference dataset is replaced). */

@@ -5,6 +5,7 @@ import { formatPence } from '../../money.ts';
 import { insertAuditEntry } from '../audit/audit.repository.ts';
 import { tagSuppliers } from '../classify/classify.service.ts';
 import { findSupplierKeysByNameKey } from '../classify/classify.repository.ts';
+import * as metricSummaries from '../metrics/summaries.repository.ts';
 import { findOrganisation } from '../organisations/organisations.repository.ts';
 import { SUPPLIER_KIND, type SupplierField, type SupplierRow } from '../suppliers/supplier-csv.ts';
 import * as suppliers from '../suppliers/suppliers.repository.ts';
@@ -221,13 +222,25 @@ export async function ingestLedger(db: Kysely<DB>, request: UploadRequest): Prom
       if (duplicates.count > 0) {
         warnings.push(duplicateWarning(duplicates));
         if (duplicates.count === file.rowsValid) period = { from: null, to: null };
+      }
+      // Suppliers first, and the tags of the new or changed ones (their earlier spend moves with
+      // their tags); then this upload's spend, summed under the tags as they now are.
+      const changed = await suppliers.upsertLedgerSuppliers(trx, orgId, summary.suppliers.values());
+      await tagSuppliers(trx, orgId, changed);
+      if (duplicates.count > 0) {
         // The summary gathered while reading counted the rows now removed: rebuild it from what stayed.
         await repo.rebuildSpendSummary(trx, orgId, uploadId);
       } else {
         await repo.copySpendSummary(trx, orgId, uploadId, summary.cells.values());
       }
-      const changed = await suppliers.upsertLedgerSuppliers(trx, orgId, summary.suppliers.values());
-      await tagSuppliers(trx, orgId, changed);
+      await metricSummaries.applyTaggedSpend(trx, orgId, { uploadId }, 1);
+      await metricSummaries.applySupplierYears(
+        trx,
+        orgId,
+        uploadId,
+        await yearStartMonthOf(trx, orgId),
+        1,
+      );
       return {
         rowsLoaded: file.rowsValid - duplicates.count,
         rowsDuplicate: duplicates.count,
@@ -296,6 +309,12 @@ function duplicateWarning(duplicates: { lines: number[]; count: number; pence: b
   };
 }
 
+async function yearStartMonthOf(db: Transaction<DB>, orgId: string): Promise<number> {
+  const org = await findOrganisation(db, orgId);
+  if (!org) throw notFound(`Organisation ${orgId}`);
+  return org.year_start_month;
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === '23505';
 }
@@ -326,6 +345,14 @@ export async function deleteUpload(
     const row = await repo.findUpload(trx, orgId, id);
     if (!row) throw notFound(`Upload ${id}`);
     await repo.lockOrganisationUploads(trx, orgId);
+    await metricSummaries.applyTaggedSpend(trx, orgId, { uploadId: id }, -1);
+    await metricSummaries.applySupplierYears(
+      trx,
+      orgId,
+      id,
+      await yearStartMonthOf(trx, orgId),
+      -1,
+    );
     await repo.deleteSpendSummary(trx, orgId, id);
     const payments = await repo.deleteUploadWithPayments(trx, orgId, id);
     await insertAuditEntry(trx, {

@@ -3,6 +3,8 @@ import type { DB } from '../../db/schema.ts';
 import type { Principal } from '../../http/access.ts';
 import { conflict, notFound } from '../../http/problem.ts';
 import { insertAuditEntry } from '../audit/audit.repository.ts';
+import { tagSuppliers } from '../classify/classify.service.ts';
+import { rebuildSummaries } from '../metrics/summaries.repository.ts';
 import * as repo from './organisations.repository.ts';
 import type {
   CreateOrganisation,
@@ -76,6 +78,19 @@ export async function updateOrganisation(
     const row = await repo.updateOrganisation(trx, id, changes);
     if (!row) throw notFound(`Organisation ${id}`);
     const organisation = toOrganisation(row);
+    // Home and wider areas decide the location tags; the year start decides which year spend falls in.
+    const areasChanged =
+      changes.homeAreas !== undefined && changes.homeAreas.join() !== before.home_areas.join()
+        ? true
+        : changes.widerAreas !== undefined &&
+          changes.widerAreas.join() !== before.wider_areas.join();
+    if (areasChanged) await tagSuppliers(trx, id);
+    else if (
+      changes.yearStartMonth !== undefined &&
+      changes.yearStartMonth !== before.year_start_month
+    ) {
+      await rebuildSummaries(trx, id, row.year_start_month);
+    }
     await insertAuditEntry(trx, {
       actor,
       orgId: id,

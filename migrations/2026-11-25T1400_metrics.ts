@@ -1,0 +1,69 @@
+import { sql, type Kysely } from 'kysely';
+
+// Frozen in time: migrations never import application code.
+
+/*
+ * Summaries the figures are read from, so no request scans payments. Each is spend_summary
+ * joined to the suppliers' current tags and summed; each is kept so when an upload loads or is
+ * undone and when a supplier's tags change (subtract the old contribution, add the new), in
+ * the same transaction. A null tag (unknown) is a value of its own: NULLS NOT DISTINCT.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  // Spend by month and tag combination: headline figures, quarters, months, trend.
+  await sql`
+    CREATE TABLE metric_months (
+      org_id text NOT NULL,
+      month date NOT NULL,
+      local boolean,
+      wider_area boolean,
+      deprived_area boolean,
+      vcfse boolean,
+      sme boolean,
+      redacted boolean NOT NULL,
+      amount_pence bigint NOT NULL,
+      payment_count bigint NOT NULL
+    )`.execute(db);
+  await sql`CREATE UNIQUE INDEX metric_months_key ON metric_months
+    (org_id, month, local, wider_area, deprived_area, vcfse, sme, redacted) NULLS NOT DISTINCT`.execute(
+    db,
+  );
+
+  // The same by expense area and expense type: groups and filters by service and category.
+  await sql`
+    CREATE TABLE metric_cells (
+      org_id text NOT NULL,
+      month date NOT NULL,
+      expense_area text,
+      expense_type text,
+      local boolean,
+      wider_area boolean,
+      deprived_area boolean,
+      vcfse boolean,
+      sme boolean,
+      redacted boolean NOT NULL,
+      amount_pence bigint NOT NULL,
+      payment_count bigint NOT NULL
+    )`.execute(db);
+  await sql`CREATE UNIQUE INDEX metric_cells_key ON metric_cells
+    (org_id, month, expense_area, expense_type, local, wider_area, deprived_area, vcfse, sme, redacted) NULLS NOT DISTINCT`.execute(
+    db,
+  );
+
+  // Net spend per supplier per financial year (by the organisation's year start): supplier
+  // counts (positive net spend) and top suppliers. Tags are joined when read.
+  await sql`
+    CREATE TABLE supplier_years (
+      org_id text NOT NULL,
+      year integer NOT NULL,
+      supplier_key text NOT NULL,
+      amount_pence bigint NOT NULL,
+      payment_count bigint NOT NULL,
+      PRIMARY KEY (org_id, year, supplier_key)
+    )`.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`DROP TABLE supplier_years`.execute(db);
+  await sql`DROP TABLE metric_cells`.execute(db);
+  await sql`DROP TABLE metric_months`.execute(db);
+}

@@ -1,0 +1,122 @@
+import { sql, type RawBuilder, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+
+/*
+ * Keeping the metric summaries equal to spend_summary joined to the current tags:
+ *   metric_months  = sum by (month, tags, redacted)
+ *   metric_cells   = sum by (month, expense area, expense type, tags, redacted)
+ *   supplier_years = sum by (financial year, supplier)
+ * Every change is applied as a signed delta (+1 to add, -1 to take away) in the caller's
+ * transaction: an upload in or out, or a set of suppliers out (old tags) and back in (new
+ * tags) around a re-tag. Rows that come to nothing are removed.
+ */
+
+type Sign = 1 | -1;
+const FLAGS = sql`t.local, t.wider_area, t.deprived_area, t.vcfse, t.sme, s.redacted`;
+const KEY_FLAGS = sql`local, wider_area, deprived_area, vcfse, sme, redacted`;
+
+/** The spend_summary rows a delta covers: one upload's, or some suppliers'. */
+export type Selection = { uploadId: string } | { supplierKeys: readonly string[] };
+
+function where(orgId: string, selection: Selection): RawBuilder<unknown> {
+  return 'uploadId' in selection
+    ? sql`s.org_id = ${orgId} AND s.upload_id = ${selection.uploadId}::uuid`
+    : sql`s.org_id = ${orgId} AND s.supplier_key = any(${[...selection.supplierKeys]}::text[])`;
+}
+
+/** Adds (sign 1) or takes away (sign -1) the selected spend in metric_months and metric_cells. */
+export async function applyTaggedSpend(
+  db: Transaction<DB>,
+  orgId: string,
+  selection: Selection,
+  sign: Sign,
+): Promise<void> {
+  if ('supplierKeys' in selection && selection.supplierKeys.length === 0) return;
+  const from = sql`spend_summary s LEFT JOIN supplier_tags t ON t.org_id = s.org_id AND t.supplier_key = s.supplier_key`;
+  await sql`
+    INSERT INTO metric_months AS m (org_id, month, ${KEY_FLAGS}, amount_pence, payment_count)
+    SELECT s.org_id, s.month, ${FLAGS}, ${sign} * sum(s.amount_pence), ${sign} * sum(s.payment_count)
+    FROM ${from} WHERE ${where(orgId, selection)}
+    GROUP BY s.org_id, s.month, ${FLAGS}
+    ON CONFLICT (org_id, month, ${KEY_FLAGS})
+    DO UPDATE SET amount_pence = m.amount_pence + excluded.amount_pence, payment_count = m.payment_count + excluded.payment_count`.execute(
+    db,
+  );
+  await sql`
+    INSERT INTO metric_cells AS m (org_id, month, expense_area, expense_type, ${KEY_FLAGS}, amount_pence, payment_count)
+    SELECT s.org_id, s.month, s.expense_area, s.expense_type, ${FLAGS}, ${sign} * sum(s.amount_pence), ${sign} * sum(s.payment_count)
+    FROM ${from} WHERE ${where(orgId, selection)}
+    GROUP BY s.org_id, s.month, s.expense_area, s.expense_type, ${FLAGS}
+    ON CONFLICT (org_id, month, expense_area, expense_type, ${KEY_FLAGS})
+    DO UPDATE SET amount_pence = m.amount_pence + excluded.amount_pence, payment_count = m.payment_count + excluded.payment_count`.execute(
+    db,
+  );
+  if (sign < 0) {
+    await sql`DELETE FROM metric_months WHERE org_id = ${orgId} AND payment_count = 0 AND amount_pence = 0`.execute(
+      db,
+    );
+    await sql`DELETE FROM metric_cells WHERE org_id = ${orgId} AND payment_count = 0 AND amount_pence = 0`.execute(
+      db,
+    );
+  }
+}
+
+/** The financial year of a month, for an organisation whose year starts in `startMonth`. */
+function financialYearOf(month: RawBuilder<unknown>, startMonth: number): RawBuilder<number> {
+  return sql<number>`(extract(year FROM ${month})::int - CASE WHEN extract(month FROM ${month}) < ${startMonth} THEN 1 ELSE 0 END)`;
+}
+
+/** Adds or takes away an upload's spend in supplier_years. */
+export async function applySupplierYears(
+  db: Transaction<DB>,
+  orgId: string,
+  uploadId: string,
+  startMonth: number,
+  sign: Sign,
+): Promise<void> {
+  await sql`
+    INSERT INTO supplier_years AS y (org_id, year, supplier_key, amount_pence, payment_count)
+    SELECT s.org_id, ${financialYearOf(sql`s.month`, startMonth)}, s.supplier_key, ${sign} * sum(s.amount_pence), ${sign} * sum(s.payment_count)
+    FROM spend_summary s
+    WHERE s.org_id = ${orgId} AND s.upload_id = ${uploadId}::uuid AND s.supplier_key IS NOT NULL
+    GROUP BY 1, 2, 3
+    ON CONFLICT (org_id, year, supplier_key)
+    DO UPDATE SET amount_pence = y.amount_pence + excluded.amount_pence, payment_count = y.payment_count + excluded.payment_count`.execute(
+    db,
+  );
+  if (sign < 0)
+    await sql`DELETE FROM supplier_years WHERE org_id = ${orgId} AND payment_count = 0 AND amount_pence = 0`.execute(
+      db,
+    );
+}
+
+/**
+ * Rebuilds an organisation's summaries from spend_summary and the tags: after every supplier
+ * was re-tagged, or its financial year moved. Cheaper than deltas when everything changed.
+ */
+export async function rebuildSummaries(
+  db: Transaction<DB>,
+  orgId: string,
+  startMonth: number,
+): Promise<void> {
+  for (const table of ['metric_months', 'metric_cells', 'supplier_years'] as const) {
+    await db.deleteFrom(table).where('org_id', '=', orgId).execute();
+  }
+  const from = sql`spend_summary s LEFT JOIN supplier_tags t ON t.org_id = s.org_id AND t.supplier_key = s.supplier_key`;
+  await sql`
+    INSERT INTO metric_months (org_id, month, ${KEY_FLAGS}, amount_pence, payment_count)
+    SELECT s.org_id, s.month, ${FLAGS}, sum(s.amount_pence), sum(s.payment_count)
+    FROM ${from} WHERE s.org_id = ${orgId} GROUP BY s.org_id, s.month, ${FLAGS}`.execute(db);
+  await sql`
+    INSERT INTO metric_cells (org_id, month, expense_area, expense_type, ${KEY_FLAGS}, amount_pence, payment_count)
+    SELECT s.org_id, s.month, s.expense_area, s.expense_type, ${FLAGS}, sum(s.amount_pence), sum(s.payment_count)
+    FROM ${from} WHERE s.org_id = ${orgId} GROUP BY s.org_id, s.month, s.expense_area, s.expense_type, ${FLAGS}`.execute(
+    db,
+  );
+  await sql`
+    INSERT INTO supplier_years (org_id, year, supplier_key, amount_pence, payment_count)
+    SELECT s.org_id, ${financialYearOf(sql`s.month`, startMonth)}, s.supplier_key, sum(s.amount_pence), sum(s.payment_count)
+    FROM spend_summary s WHERE s.org_id = ${orgId} AND s.supplier_key IS NOT NULL GROUP BY 1, 2, 3`.execute(
+    db,
+  );
+}
