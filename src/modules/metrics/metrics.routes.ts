@@ -12,13 +12,8 @@ import {
   trendQuerySchema,
   trendSchema,
 } from './metrics.schemas.ts';
-import {
-  getLeakage,
-  getMetrics,
-  getTrend,
-  type MetricsQuery,
-  TAG_COLUMNS,
-} from './metrics.service.ts';
+import type { TAG_COLUMNS } from './metrics.service.ts';
+import { getLeakage, getMetrics, getTrend, type MetricsQuery } from './metrics.service.ts';
 
 const tags = ['metrics'];
 
