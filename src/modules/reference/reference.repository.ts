@@ -156,15 +156,15 @@ export async function createLoadTable(trx: Transaction<DB>, dataset: ReferenceDa
   );
 }
 
-/** COPYs records into the load table, streaming; returns the number of rows copied. */
+/** COPYs batches of records into the load table, streaming; returns the number of rows copied. */
 export async function copyIntoLoadTable<D extends ReferenceDataset>(
   trx: Transaction<DB>,
   dataset: D,
-  records: AsyncIterable<DatasetRecords[D]>,
+  batches: AsyncIterable<readonly DatasetRecords[D][]>,
 ): Promise<number> {
   const spec = TABLES[dataset] as DatasetTable<DatasetRecords[D]>;
   async function* rows(): AsyncGenerator<CopyRow> {
-    for await (const record of records) yield spec.toRow(record);
+    for await (const batch of batches) for (const record of batch) yield spec.toRow(record);
   }
   return bulkCopy(trx, loadTableOf(dataset), spec.columns, rows());
 }

@@ -62,7 +62,7 @@ export async function loadReferenceData<D extends ReferenceDataset>(
       throw conflict(`A load of ${dataset} is already running: try again when it has finished.`);
     }
     await repo.createLoadTable(trx, dataset);
-    const copied = await repo.copyIntoLoadTable(trx, dataset, reader.records);
+    const copied = await repo.copyIntoLoadTable(trx, dataset, reader.batches);
     const outcome = reader.outcome();
     onProgress?.({ phase: 'indexing', rows: outcome.rows.read });
     const indexing = await repo.indexLoadTable(trx, dataset, {
