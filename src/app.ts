@@ -15,9 +15,12 @@ import type { Database } from './db/create-db.ts';
 import { registerAuth } from './http/auth.ts';
 import { AppError, registerProblemHandlers } from './http/problem.ts';
 import { registerStreamingBodies } from './http/upload-body.ts';
+import { classifyRoutes } from './modules/classify/classify.routes.ts';
+import { ingestRoutes } from './modules/ingest/ingest.routes.ts';
 import { keyRoutes } from './modules/keys/keys.routes.ts';
 import { organisationRoutes } from './modules/organisations/organisations.routes.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
+import { supplierRoutes } from './modules/suppliers/suppliers.routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -97,6 +100,9 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
 
   await app.register(organisationRoutes, { db: database.db });
   await app.register(keyRoutes, { db: database.db });
+  await app.register(ingestRoutes, { db: database.db, uploadLimitBytes: config.uploadLimitBytes });
+  await app.register(supplierRoutes, { db: database.db });
+  await app.register(classifyRoutes, { db: database.db });
   await app.register(referenceRoutes, {
     db: database.db,
     uploadLimitBytes: config.referenceUploadLimitBytes,

@@ -1,12 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
-import type { z } from 'zod';
+import { CLI_ACTOR, CliError, parseWith, withDatabase } from './cli/context.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { createDb, type Database } from './db/create-db.ts';
+import { createDb } from './db/create-db.ts';
 import { DataDirLockedError } from './db/data-dir-lock.ts';
 import { MigrationError, migrateDown, migrateToLatest } from './db/migrate.ts';
 import { AppError } from './http/problem.ts';
 import { roleSchema } from './modules/keys/keys.schemas.ts';
 import { createApiKey } from './modules/keys/keys.service.ts';
+import { registerIngestCommands } from './modules/ingest/ingest.cli.ts';
 import { createOrganisationSchema } from './modules/organisations/organisations.schemas.ts';
 import { registerReferenceCommands } from './modules/reference/reference.cli.ts';
 import {
@@ -18,36 +19,6 @@ import {
  * The `cwb` command. Each subcommand opens the configured database, migrates it, does one
  * thing and closes it. What the command was asked for goes to stdout; trouble to stderr.
  */
-
-const CLI_ACTOR = 'cli';
-
-/** Opens the database the environment names, brought to the latest migration. */
-async function openDatabase(): Promise<Database> {
-  const database = await createDb(loadConfig());
-  await migrateToLatest(database.db);
-  return database;
-}
-
-async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
-  const database = await openDatabase();
-  try {
-    return await work(database);
-  } finally {
-    await database.close();
-  }
-}
-
-function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw new CliError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('\n'),
-    );
-  }
-  return parsed.data;
-}
-
-class CliError extends Error {}
 
 const list = (value: string, previous: string[] = []) => [
   ...previous,
@@ -156,8 +127,8 @@ export function buildCli(): Command {
       console.log(key);
     });
 
+  registerIngestCommands(program);
   registerReferenceCommands(program);
-
   return program;
 }
 

@@ -107,6 +107,17 @@ describe('readCsvRecords', () => {
   });
 });
 
+describe('NUL bytes', () => {
+  it('names the line and field of a NUL byte', async () => {
+    const error = await read(['a,b,c\n1,2,3\n4,5', '\0x,6\n']).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      line: 3,
+      field: 2,
+      message: 'Line 3 has a NUL byte in field 2: the file is damaged or not CSV text.',
+    });
+  });
+});
+
 describe('sniffDelimiter', () => {
   it('finds the separator even under title lines', () => {
     expect(

@@ -61,8 +61,29 @@ export async function* readCsvRecords(
 
   for await (const chunk of chunks) {
     const text = carry === '' ? chunk : carry + chunk;
+    if (chunk.indexOf('\0') !== -1) {
+      const error = nulError(state, text);
+      // Records before the damaged line still come first (see below).
+      const before: CsvRecord[] = [];
+      parseRecords(
+        state,
+        text.slice(0, text.lastIndexOf('\n', text.indexOf('\0')) + 1),
+        false,
+        before,
+      );
+      if (before.length > 0) yield before;
+      throw error;
+    }
     const batch: CsvRecord[] = [];
-    const consumed = parseRecords(state, text, false, batch);
+    let consumed: number;
+    try {
+      consumed = parseRecords(state, text, false, batch);
+    } catch (error) {
+      // Hand over the records before the problem first (the header among them), so the
+      // caller can name the column the problem is in.
+      if (batch.length > 0) yield batch;
+      throw error;
+    }
     carry = consumed === text.length ? '' : text.slice(consumed);
     if (carry.length > maxRecord) {
       throw new CsvSyntaxError(
@@ -80,6 +101,20 @@ export async function* readCsvRecords(
     parseRecords(state, carry, true, batch);
     if (batch.length > 0) yield batch;
   }
+}
+
+/** Where the first NUL in `text` is, as a line and field (text starts at state.line). */
+function nulError(state: ParseState, text: string): CsvSyntaxError {
+  const at = text.indexOf('\0');
+  const before = text.slice(0, at);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  const line = state.line + countNewlines(before);
+  const field = before.slice(lineStart).split(state.delimiter).length;
+  return new CsvSyntaxError(
+    line,
+    field,
+    `Line ${line} has a NUL byte in field ${field}: the file is damaged or not CSV text.`,
+  );
 }
 
 interface ParseState {
@@ -226,8 +261,8 @@ function parseQuotedRecord(
     let value: string;
     if (pos < length && text.charCodeAt(pos) === 34) {
       // Quoted: up to the closing quote; "" is a quote; newlines belong to the field.
-      let out = '';
       let from = pos + 1;
+      let head: string | null = null;
       for (;;) {
         const close = text.indexOf('"', from);
         if (close === -1) {
@@ -239,22 +274,27 @@ function parseQuotedRecord(
           );
         }
         if (close + 1 >= length && !final) return null;
-        out += text.slice(from, close);
         if (text.charCodeAt(close + 1) === 34) {
-          out += '"';
+          head = (head ?? '') + text.slice(from, close + 1);
           from = close + 2;
           continue;
         }
+        value = head === null ? text.slice(from, close) : head + text.slice(from, close);
         pos = close + 1;
         break;
       }
-      lines += countNewlines(out);
-      // Text after the closing quote and before the delimiter is kept (lenient, as Excel is).
-      const rest = nextBoundary(text, pos, delimiterCode);
-      if (rest === -1 && !final) return null;
-      const restEnd = rest === -1 ? length : rest;
-      value = out + stripCr(text.slice(pos, restEnd));
-      pos = restEnd;
+      if (value.indexOf('\n') !== -1) lines += countNewlines(value);
+      const after = pos < length ? text.charCodeAt(pos) : -1;
+      if (after === 13 && pos + 1 < length && text.charCodeAt(pos + 1) === 10) {
+        pos++;
+      } else if (after !== delimiterCode && after !== 10 && after !== -1) {
+        // Text after the closing quote and before the delimiter is kept (lenient, as Excel is).
+        const rest = nextBoundary(text, pos, delimiterCode);
+        if (rest === -1 && !final) return null;
+        const restEnd = rest === -1 ? length : rest;
+        value += stripCr(text.slice(pos, restEnd));
+        pos = restEnd;
+      }
     } else {
       const boundary = nextBoundary(text, pos, delimiterCode);
       if (boundary === -1 && !final) return null;

@@ -21,6 +21,9 @@ export interface DecodeReport {
   mixed: boolean;
 }
 
+/** Bytes looked at to tell a binary file (spreadsheet, zip, image) from text. */
+const SNIFF_BYTES = 4096;
+
 export class BinaryFileError extends Error {
   constructor(readonly offset: number) {
     super(
@@ -102,13 +105,26 @@ function chooseDecoder(
   return { decoder: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }), skip: 0 };
 }
 
-/** Bytes looked at to tell a binary file (spreadsheet, zip, image) from text. */
-const SNIFF_BYTES = 4096;
+/** Starts of binary files people upload by mistake: zip/xlsx, OLE2 (.xls), PDF, PNG, GIF, JPEG, gzip. */
+const BINARY_SIGNATURES = [
+  [0x50, 0x4b, 0x03, 0x04],
+  [0xd0, 0xcf, 0x11, 0xe0],
+  [0x25, 0x50, 0x44, 0x46],
+  [0x89, 0x50, 0x4e, 0x47],
+  [0x47, 0x49, 0x46, 0x38],
+  [0xff, 0xd8, 0xff],
+  [0x1f, 0x8b],
+];
+/** NUL bytes in the first SNIFF_BYTES that make a file binary; fewer are the CSV reader's to report, by line. */
+const BINARY_NUL_COUNT = 8;
 
-/** NUL bytes near the start mean a binary file; NULs later are the CSV reader's to report. */
 function checkBinary(head: Uint8Array): void {
+  if (BINARY_SIGNATURES.some((signature) => signature.every((byte, i) => head[i] === byte)))
+    throw new BinaryFileError(0);
   const end = Math.min(head.length, SNIFF_BYTES);
-  for (let i = 0; i < end; i++) if (head[i] === 0) throw new BinaryFileError(i);
+  let nuls = 0;
+  for (let i = 0; i < end; i++)
+    if (head[i] === 0 && ++nuls >= BINARY_NUL_COUNT) throw new BinaryFileError(i);
 }
 
 function hasNonAscii(chunk: Uint8Array): boolean {

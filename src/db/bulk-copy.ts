@@ -14,7 +14,8 @@ export type CopyTarget = { kind: 'postgres' } | { kind: 'pglite'; pglite: PGlite
 interface CopyJob {
   table: string;
   columns: readonly string[];
-  rows: Iterable<CopyRow> | AsyncIterable<CopyRow>;
+  /** COPY text format, whole lines per piece. */
+  pieces: AsyncIterable<string>;
 }
 
 /*
@@ -26,8 +27,8 @@ interface CopyJob {
 const MARKER = '/* cwb:bulk-copy */';
 const IDENTIFIER = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
 
-/** On PGlite a COPY reads one Blob; rows are sent in Blobs of about this many characters. */
-const PGLITE_CHUNK_CHARS = 16 * 1024 * 1024;
+/** On PGlite a COPY reads one in-memory file; rows are sent in files of at most this many bytes. */
+const PGLITE_CHUNK_BYTES = 16 * 1024 * 1024;
 /** Rows joined into one string before it is handed to the stream. */
 const ROWS_PER_PIECE = 512;
 
@@ -42,11 +43,24 @@ export async function bulkCopy<DB>(
   columns: readonly string[],
   rows: Iterable<CopyRow> | AsyncIterable<CopyRow>,
 ): Promise<number> {
+  return bulkCopyText(db, table, columns, encodeCopyPieces(rows));
+}
+
+/**
+ * As bulkCopy, for callers that encode COPY text themselves (the hot ingest path): `pieces`
+ * are strings of whole lines in COPY text format (see encodeCopyRow, escapeCopyText).
+ */
+export async function bulkCopyText<DB>(
+  db: Kysely<DB> | Transaction<DB>,
+  table: string,
+  columns: readonly string[],
+  pieces: AsyncIterable<string>,
+): Promise<number> {
   for (const name of [table, ...columns]) {
     if (!IDENTIFIER.test(name)) throw new Error(`bulkCopy: not a plain identifier: ${name}`);
   }
   if (columns.length === 0) throw new Error('bulkCopy: no columns');
-  const job: CopyJob = { table, columns, rows };
+  const job: CopyJob = { table, columns, pieces };
   const result = await sql<{ count: number }>`${sql.raw(MARKER)} select ${job}`.execute(db);
   return result.rows[0]?.count ?? 0;
 }
@@ -79,27 +93,46 @@ async function runCopy(
     const stream = query(copyFrom(`COPY ${job.table} (${columnList}) FROM STDIN`)) as ReturnType<
       typeof copyFrom
     >;
-    await pipeline(Readable.from(encodeCopyPieces(job.rows)), stream);
+    await pipeline(Readable.from(job.pieces), stream);
     return Number(stream.rowCount);
   }
+  // PGlite reads a COPY from one in-memory file. Pieces are encoded straight into a reused
+  // buffer (no large strings, no Blob), and each full buffer is handed over as one file.
+  const buffer = Buffer.allocUnsafe(PGLITE_CHUNK_BYTES);
+  let used = 0;
   let copied = 0;
-  let parts: string[] = [];
-  let size = 0;
   const flush = async () => {
-    if (size === 0) return;
+    if (used === 0) return;
+    const bytes = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + used);
+    // PGlite only calls arrayBuffer() on the blob it is given.
+    const blob = { arrayBuffer: () => Promise.resolve(bytes) } as unknown as Blob;
     const result = await target.pglite.query(
       `COPY ${job.table} (${columnList}) FROM '/dev/blob'`,
       [],
-      { blob: new Blob(parts) },
+      { blob },
     );
     copied += result.affectedRows ?? 0;
-    parts = [];
-    size = 0;
+    used = 0;
   };
-  for await (const piece of encodeCopyPieces(job.rows)) {
-    parts.push(piece);
-    size += piece.length;
-    if (size >= PGLITE_CHUNK_CHARS) await flush();
+  for await (const piece of job.pieces) {
+    // A UTF-8 character is at most 3 bytes per UTF-16 unit.
+    if (used + piece.length * 3 > PGLITE_CHUNK_BYTES) {
+      await flush();
+      if (piece.length * 3 > PGLITE_CHUNK_BYTES) {
+        // A piece larger than the buffer goes on its own.
+        const bytes = Buffer.from(piece, 'utf8');
+        const result = await target.pglite.query(
+          `COPY ${job.table} (${columnList}) FROM '/dev/blob'`,
+          [],
+          {
+            blob: new Blob([bytes]),
+          },
+        );
+        copied += result.affectedRows ?? 0;
+        continue;
+      }
+    }
+    used += buffer.write(piece, used, 'utf8');
   }
   await flush();
   return copied;
@@ -124,6 +157,16 @@ export async function* encodeCopyPieces(
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 
+/** A text value for COPY text format: backslash, tab, newline and carriage return escaped. */
+export function escapeCopyText(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
+  return value
+    .replaceAll('\\', '\\\\')
+    .replaceAll('\t', '\\t')
+    .replaceAll('\n', '\\n')
+    .replaceAll('\r', '\\r');
+}
+
 /** One row in COPY text format: tab-separated, `\N` for null, backslash escapes, newline-ended. */
 export function encodeCopyRow(row: CopyRow): string {
   let line = '';
@@ -136,14 +179,7 @@ export function encodeCopyRow(row: CopyRow): string {
 
 function encodeCopyValue(value: CopyValue): string {
   if (value === null || value === undefined) return '\\N';
-  if (typeof value === 'string') {
-    if (!NEEDS_ESCAPE.test(value)) return value;
-    return value
-      .replaceAll('\\', '\\\\')
-      .replaceAll('\t', '\\t')
-      .replaceAll('\n', '\\n')
-      .replaceAll('\r', '\\r');
-  }
+  if (typeof value === 'string') return escapeCopyText(value);
   if (typeof value === 'boolean') return value ? 't' : 'f';
   return String(value);
 }

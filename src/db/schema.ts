@@ -46,6 +46,53 @@ export interface AuditLogTable {
   after: unknown;
 }
 
+export type UploadKind = 'ledger' | 'suppliers';
+
+export interface UploadsTable {
+  org_id: string;
+  id: Generated<string>;
+  kind: UploadKind;
+  filename: string | null;
+  sha256: string | null;
+  status: 'loading' | 'loaded';
+  mapping: ColumnType<Record<string, string>, string | undefined, string>;
+  encoding: string | null;
+  rows_read: Generated<number>;
+  rows_loaded: Generated<number>;
+  rows_rejected: Generated<number>;
+  rows_duplicate: Generated<number>;
+  total_pence: ColumnType<bigint, bigint | number | string | undefined, bigint | number | string>;
+  period_from: string | null;
+  period_to: string | null;
+  warnings: ColumnType<{ code: string; message: string }[], string | undefined, string>;
+  created_at: Generated<Date>;
+  created_by: string;
+}
+
+/** One ledger line. Amounts in pence; credit notes are negative. */
+export interface PaymentsTable {
+  org_id: string;
+  upload_id: string;
+  line: number;
+  payment_date: string;
+  amount_pence: bigint;
+  supplier_name: string | null;
+  supplier_ref: string | null;
+  supplier_key: string | null;
+  redacted: boolean;
+  transaction_number: string | null;
+  invoice_number: string | null;
+  expense_area: string | null;
+  expense_type: string | null;
+  irrecoverable_vat_pence: bigint | null;
+  company_number: string | null;
+  charity_number: string | null;
+  vat_number: string | null;
+  invoice_received_date: string | null;
+  purpose: string | null;
+  body: string | null;
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Reference data (migrations/2026-11-25T1200_reference.ts): shared by every organisation, each
  * ref_ table replaced whole by a load (src/modules/reference). Codes are ONS GSS codes
@@ -143,10 +190,86 @@ export interface RefMutualsTable {
   status: string | null;
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Suppliers and tags (migrations/2026-11-25T1300_suppliers.ts): per organisation, keyed by
+ * supplier_key (the ledger's supplier reference, else the normalised name).
+ * ------------------------------------------------------------------------------------------- */
+
+type Money = ColumnType<bigint, bigint | number | string, bigint | number | string>;
+
+export interface SuppliersTable {
+  org_id: string;
+  supplier_key: string;
+  name: string;
+  name_key: string;
+  ref: string | null;
+  ledger_company_number: string | null;
+  ledger_charity_number: string | null;
+  ledger_vat_number: string | null;
+  file_upload_id: string | null;
+  address: string | null;
+  postcode: string | null;
+  company_number: string | null;
+  charity_number: string | null;
+  society_number: string | null;
+  vat_number: string | null;
+  employees: number | null;
+  turnover_pence: Money | null;
+  balance_sheet_pence: Money | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SupplierOverridesTable {
+  org_id: string;
+  supplier_key: string;
+  local: boolean | null;
+  vcfse: boolean | null;
+  sme: boolean | null;
+  postcode: string | null;
+  reason: string;
+  set_by: string;
+  set_at: Generated<Date>;
+}
+
+export interface SupplierTagsTable {
+  org_id: string;
+  supplier_key: string;
+  postcode: string | null;
+  postcode_source: string;
+  lad: string | null;
+  lsoa: string | null;
+  imd_decile: number | null;
+  local: boolean | null;
+  wider_area: boolean | null;
+  deprived_area: boolean | null;
+  vcfse: boolean | null;
+  sme: boolean | null;
+  company_number: string | null;
+  charity_number: string | null;
+  society_number: string | null;
+  provenance: ColumnType<Record<string, { source: string; evidence: string }>, string, string>;
+  tagged_at: Generated<Date>;
+}
+
+export interface SpendSummaryTable {
+  org_id: string;
+  upload_id: string;
+  month: string;
+  supplier_key: string | null;
+  redacted: boolean;
+  expense_area: string | null;
+  expense_type: string | null;
+  amount_pence: Money;
+  payment_count: number;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
+  uploads: UploadsTable;
+  payments: PaymentsTable;
   // reference data
   reference_loads: ReferenceLoadsTable;
   ref_postcodes: RefPostcodesTable;
@@ -154,4 +277,9 @@ export interface DB {
   ref_charities: RefCharitiesTable;
   ref_companies: RefCompaniesTable;
   ref_mutuals: RefMutualsTable;
+  // suppliers and tags
+  suppliers: SuppliersTable;
+  supplier_overrides: SupplierOverridesTable;
+  supplier_tags: SupplierTagsTable;
+  spend_summary: SpendSummaryTable;
 }

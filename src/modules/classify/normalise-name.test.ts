@@ -12,7 +12,10 @@ describe('normaliseName', () => {
     ['St Mary’s Hospice', 'ST MARYS HOSPICE'],
     ['Café Nero Group Public Limited Company', 'CAFE NERO GROUP PLC'],
     ['Wigan Youth Zone Community Interest Company', 'WIGAN YOUTH ZONE CIC'],
-    ['  A.B.C.  Builders  ', 'A B C BUILDERS'],
+    ['  A.B.C.  Builders  ', 'ABC BUILDERS'],
+    ['ABC Builders', 'ABC BUILDERS'],
+    ['Scholes Community Cafe C.I.C.', 'SCHOLES COMMUNITY CAFE CIC'],
+    ['J. Smith & Son', 'J SMITH AND SON'],
     ['THEATRE ROYAL', 'THEATRE ROYAL'],
   ])('%s -> %s', (name, key) => {
     expect(normaliseName(name)).toBe(key);

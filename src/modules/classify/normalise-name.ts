@@ -1,6 +1,6 @@
 /*
  * Names as matching keys: the same business written two ways in two files should give the
- * same key. Upper case, accents and punctuation gone, `&` read as AND, LIMITED as LTD,
+ * same key. Upper case, accents and punctuation gone, initials joined (C.I.C. as CIC), `&` read as AND, LIMITED as LTD,
  * PUBLIC LIMITED COMPANY as PLC, COMMUNITY INTEREST COMPANY as CIC, and no leading THE.
  * Only exact keys are applied as matches; near ones are suggestions (pg_trgm).
  */
@@ -24,7 +24,9 @@ export function normaliseName(name: string | null | undefined): string {
     .replace(/&/g, ' AND ')
     .replace(/\+/g, ' AND ')
     .replace(/[^A-Z0-9]+/g, ' ')
-    .trim();
+    .trim()
+    // Initials join up, however they were punctuated: "C.I.C." and "CIC", "A. B. C." and "ABC".
+    .replace(/\b([A-Z0-9])(?: (?=[A-Z0-9]\b))/g, '$1');
   for (const [pattern, replacement] of WORD_FORMS) key = key.replace(pattern, replacement);
   key = key.replace(/^THE /, '');
   return key;

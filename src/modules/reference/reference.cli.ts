@@ -2,7 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { Argument, type Command } from 'commander';
 import { createProgress } from '../../cli/progress.ts';
-import { withDatabase } from '../../cli/with-database.ts';
+import { withDatabase } from '../../cli/context.ts';
 import { AppError } from '../../http/problem.ts';
 import type { ReferenceSource } from './read-reference-file.ts';
 import { REFERENCE_DATASETS } from './reference-format.ts';

@@ -10,6 +10,7 @@ import { deprivationParser } from './imd.ts';
 import { postcodeParser } from './onspd.ts';
 import { MAX_WARNINGS, readReferenceFile, type ReferenceSource } from './read-reference-file.ts';
 import { REFERENCE_DATASETS, type Layout, type ReferenceParser } from './reference-format.ts';
+import { retagAllOrganisations } from '../classify/classify.service.ts';
 import * as repo from './reference.repository.ts';
 import type { ReferenceLoad, ReferenceStatus } from './reference.schemas.ts';
 
@@ -81,6 +82,8 @@ export async function loadReferenceData<D extends ReferenceDataset>(
 
     onProgress?.({ phase: 'swapping', rows: outcome.rows.read });
     await repo.swapInLoadTable(trx, dataset, indexing.indexes);
+    // Tags rest on this data: every supplier is re-tagged before the new data is visible.
+    await retagAllOrganisations(trx);
     const row = await repo.insertReferenceLoad(trx, {
       dataset,
       format: outcome.format,

@@ -45,3 +45,13 @@ export function normaliseSocietyNumber(raw: string | null | undefined): string |
   // Other forms ('RS007659'): a short prefix, digits, maybe a suffix.
   return /^[A-Z]{1,3}\d{1,8}[A-Z]{0,2}$/.test(compact) ? compact : null;
 }
+
+/** A UK VAT registration number: 9 (or 12) digits, without the GB prefix. Null when it cannot be one. */
+export function normaliseVatNumber(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  const text = raw
+    .toUpperCase()
+    .replace(/[\s.-]/g, '')
+    .replace(/^GB/, '');
+  return /^\d{9}(\d{3})?$/.test(text) && !/^0+$/.test(text) ? text : null;
+}

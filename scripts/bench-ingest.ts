@@ -1,0 +1,250 @@
+// Ledger ingest benchmark: `npm run bench:ingest [-- --rows 5000000]`.
+//
+// Generates a large ledger in a realistic messy shape, loads it through the same service code
+// path as uploads (ingestLedger: decode, parse, map, COPY, all in one transaction), and beside
+// it the raw baseline: COPY of the same rows, already normalised, into the same table. Each
+// run is a child process of its own, so peak RSS is that run's alone. Prints rows/s and
+// peak RSS on PostgreSQL and on PGlite.
+import { execFileSync } from 'node:child_process';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import {
+  createPgliteDb,
+  createPostgresDb,
+  openPglite,
+  type Database,
+} from '../src/db/create-db.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import {
+  encodePaymentLine,
+  PAYMENT_COPY_COLUMNS,
+} from '../src/modules/ingest/ingest.repository.ts';
+import { ingestLedger } from '../src/modules/ingest/ingest.service.ts';
+import { LedgerFile } from '../src/modules/ingest/ledger-file.ts';
+import { insertOrganisation } from '../src/modules/organisations/organisations.repository.ts';
+import { writeMessyLedger } from './lib/messy-ledger.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    phase: { type: 'string' },
+    db: { type: 'string' },
+    file: { type: 'string' },
+    expect: { type: 'string' },
+    only: { type: 'string' },
+  },
+});
+
+const ADMIN_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const BENCH_DB = 'cwb_bench_ingest';
+const WORK = path.join(tmpdir(), 'cwb-bench-ingest');
+const PGLITE_DIR = path.join(WORK, 'pglite');
+const ORG = 'bench';
+const UPLOAD_ID = '00000000-0000-4000-8000-000000000001';
+
+function benchUrl(): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${BENCH_DB}`;
+  return url.toString();
+}
+
+/** Opens the benchmark database of a kind, migrated, with an empty payments table and the org. */
+async function openBenchDb(kind: string): Promise<Database> {
+  const database =
+    kind === 'postgres'
+      ? createPostgresDb(benchUrl(), 2)
+      : createPgliteDb(await openPglite(PGLITE_DIR));
+  await migrateToLatest(database.db);
+  await database.db.deleteFrom('payments').execute();
+  await database.db.deleteFrom('uploads').execute();
+  await insertOrganisation(database.db, {
+    id: ORG,
+    name: 'Benchmark Council',
+    homeAreas: ['E08000010'],
+    widerAreas: [],
+    yearStartMonth: 4,
+  });
+  return database;
+}
+
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+/** One timed run, in this (child) process; prints one JSON line. */
+async function runPhase(): Promise<void> {
+  const file = args.file!;
+  const database = await openBenchDb(args.db!);
+  let rows: number;
+  let ms: number;
+  if (args.phase === 'ingest') {
+    const started = performance.now();
+    const result = await ingestLedger(database.db, {
+      orgId: ORG,
+      actor: 'bench',
+      filename: path.basename(file),
+      bytes: createReadStream(file, { highWaterMark: 64 * 1024 }),
+    });
+    ms = performance.now() - started;
+    rows = result.upload.rows.loaded;
+    if (args.expect && result.upload.total !== args.expect) {
+      throw new Error(
+        `loaded total ${result.upload.total} differs from the generated ${args.expect}`,
+      );
+    }
+    await database.close();
+  } else {
+    await database.close();
+    ({ rows, ms } = await rawCopy(args.db!, file));
+  }
+  console.log(
+    JSON.stringify({
+      rows,
+      ms: Math.round(ms),
+      rowsPerSecond: Math.round(rows / (ms / 1000)),
+      peakRssMb: peakRssMb(),
+    }),
+  );
+}
+
+/** The baseline: COPY of pre-normalised COPY text into payments, in one transaction, no parsing. */
+async function rawCopy(kind: string, file: string): Promise<{ rows: number; ms: number }> {
+  const copySql = `COPY payments (${PAYMENT_COPY_COLUMNS.join(', ')}) FROM`;
+  if (kind === 'postgres') {
+    const client = new pg.Client({ connectionString: benchUrl() });
+    await client.connect();
+    const started = performance.now();
+    await client.query('BEGIN');
+    const stream = client.query(copyFrom(`${copySql} STDIN`));
+    await pipeline(createReadStream(file, { highWaterMark: 1024 * 1024 }), stream);
+    await client.query('COMMIT');
+    const ms = performance.now() - started;
+    await client.end();
+    return { rows: Number(stream.rowCount), ms };
+  }
+  // PGlite: the same text in 16 MB Blobs, cut at line ends, as bulkCopy sends it.
+  const pglite = await openPglite(PGLITE_DIR);
+  let rows = 0;
+  const started = performance.now();
+  await pglite.transaction(async (tx) => {
+    let carry = Buffer.alloc(0);
+    const send = async (bytes: Buffer) => {
+      const result = await tx.query(`${copySql} '/dev/blob'`, [], { blob: new Blob([bytes]) });
+      rows += result.affectedRows ?? 0;
+    };
+    for await (const chunk of createReadStream(file, { highWaterMark: 16 * 1024 * 1024 })) {
+      const joined = Buffer.concat([carry, chunk as Buffer]);
+      const cut = joined.lastIndexOf(10) + 1;
+      if (cut > 0) await send(joined.subarray(0, cut));
+      carry = joined.subarray(cut);
+    }
+    if (carry.length > 0) await send(carry);
+  });
+  const ms = performance.now() - started;
+  await pglite.close();
+  return { rows, ms };
+}
+
+/** Writes the rows of the messy file, parsed and normalised, as COPY text (not timed). */
+async function writeNormalised(messy: string, out: string): Promise<void> {
+  const ledger = new LedgerFile(createReadStream(messy, { highWaterMark: 1024 * 1024 }));
+  const stream = createWriteStream(out);
+  const prefix = `${ORG}\t${UPLOAD_ID}\t`;
+  for await (const batch of ledger.rows()) {
+    let text = '';
+    for (const r of batch) text += encodePaymentLine(prefix, r);
+    if (!stream.write(text)) await once(stream, 'drain');
+  }
+  stream.end();
+  await once(stream, 'finish');
+}
+
+function child(
+  phase: string,
+  db: string,
+  file: string,
+  expect?: string,
+): { rows: number; ms: number; rowsPerSecond: number; peakRssMb: number } {
+  const out = execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'scripts/bench-ingest.ts',
+      '--phase',
+      phase,
+      '--db',
+      db,
+      '--file',
+      file,
+      ...(expect ? ['--expect', expect] : []),
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(out.trim().split('\n').pop()!) as ReturnType<typeof child>;
+}
+
+async function main(): Promise<void> {
+  const rows = Number(args.rows);
+  mkdirSync(WORK, { recursive: true });
+  const messy = path.join(WORK, `ledger-${rows}.csv`);
+  const normalised = path.join(WORK, `ledger-${rows}.copy`);
+  console.log(`generating a ${rows.toLocaleString('en-GB')}-row ledger ...`);
+  const generated = await writeMessyLedger(messy, rows);
+  await writeNormalised(messy, normalised);
+  const expect = (Number(generated.totalPence) / 100).toFixed(2);
+  console.log(`  ${messy}: ${(statSync(messy).size / 1e6).toFixed(0)} MB, total £${expect}`);
+
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${BENCH_DB}`);
+  await admin.end();
+  if (existsSync(PGLITE_DIR)) rmSync(PGLITE_DIR, { recursive: true });
+
+  const results: Record<string, unknown>[] = [];
+  const kinds = args.only ? [args.only] : ['postgres', 'pglite'];
+  for (const db of kinds) {
+    const ingest = child('ingest', db, messy, expect);
+    const raw = child('raw', db, normalised);
+    results.push({ database: db, run: 'ingest (parse + map + COPY)', ...ingest });
+    results.push({ database: db, run: 'raw COPY of normalised rows', ...raw });
+    results.push({
+      database: db,
+      run: 'ingest / raw',
+      rowsPerSecond: `${Math.round((100 * ingest.rowsPerSecond) / raw.rowsPerSecond)}%`,
+    });
+  }
+  console.table(results);
+
+  const cleanup = new pg.Client({ connectionString: ADMIN_URL });
+  await cleanup.connect();
+  await cleanup.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
+  await cleanup.end();
+  rmSync(WORK, { recursive: true, force: true });
+}
+
+if (args.phase) {
+  await runPhase().catch((error: unknown) => {
+    const extra = (error as { extra?: { errors?: unknown[]; errorCount?: number } }).extra;
+    console.error(
+      `${args.phase} on ${args.db} failed: ${(error as Error).message}`,
+      extra ? JSON.stringify(extra.errors?.slice(0, 3)) : '',
+    );
+    process.exit(1);
+  });
+} else {
+  await main();
+}

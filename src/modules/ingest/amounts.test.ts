@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { parseAmountPence } from './amounts.ts';
+
+describe('parseAmountPence', () => {
+  it.each([
+    ['£1,234.56', 123456],
+    ['1234.5', 123450],
+    ['1234', 123400],
+    ['(123.45)', -12345],
+    ['-123.45', -12345],
+    ['123.45-', -12345],
+    ['123.45 CR', -12345],
+    ['123.45CR', -12345],
+    ['123.45 DR', 12345],
+    ['-£1,234.00', -123400],
+    ['£-1,234.00', -123400],
+    ['(£1,234.56)', -123456],
+    [' 500.00 ', 50000],
+    ['0.05', 5],
+    ['.5', 50],
+    ['1.2345E+03', 123450],
+    ['1.5e2', 15000],
+    ['GBP 12.00', 1200],
+    ['+12.00', 1200],
+    ['1 234.56', 123456],
+    ['91000000.00', 9100000000],
+  ])('%s -> %i pence', (text, pence) => {
+    expect(parseAmountPence(text)).toEqual({ ok: true, pence });
+  });
+
+  it('rounds more than two decimal places to the penny, half away from zero, and says so', () => {
+    expect(parseAmountPence('1234.5600000001')).toEqual({ ok: true, pence: 123456, rounded: true });
+    expect(parseAmountPence('0.995')).toEqual({ ok: true, pence: 100, rounded: true });
+    expect(parseAmountPence('-0.125')).toEqual({ ok: true, pence: -13, rounded: true });
+    expect(parseAmountPence('0.004')).toEqual({ ok: true, pence: 0, rounded: true });
+  });
+
+  it('reads a decimal comma when asked (semicolon-separated files)', () => {
+    expect(parseAmountPence('1.234,56', { decimalComma: true })).toEqual({
+      ok: true,
+      pence: 123456,
+    });
+    expect(parseAmountPence('12,5', { decimalComma: true })).toEqual({ ok: true, pence: 1250 });
+    expect(parseAmountPence('-12,50', { decimalComma: true })).toEqual({ ok: true, pence: -1250 });
+  });
+
+  it.each(['', 'abc', '12.34.56', '£', '1,23,4.00', '12,50', 'N/A', '1e400'])(
+    '%s is refused',
+    (text) => {
+      expect(parseAmountPence(text).ok).toBe(false);
+    },
+  );
+
+  it('has no floating-point error on amounts a float would get wrong', () => {
+    expect(parseAmountPence('0.29')).toEqual({ ok: true, pence: 29 });
+    expect(parseAmountPence('1.005')).toEqual({ ok: true, pence: 101, rounded: true });
+    expect(parseAmountPence('9007199254740.99')).toEqual({
+      ok: false,
+      message: '"9007199254740.99" is too large to be a payment',
+    });
+  });
+});

@@ -1,0 +1,99 @@
+/*
+ * Money as spend files write it, to integer pence, without floating point:
+ *   £1,234.56   1234.5   -123.45   (123.45)   123.45-   123.45 CR   -£1,234   1.2345E+03
+ * Credit notes are negative. More than two decimal places (float exports: 1234.5600000001)
+ * are rounded to the penny, half away from zero, and reported. With `decimalComma` (files
+ * separated by semicolons), "1.234,56" is read as 1234.56.
+ */
+
+export type AmountResult =
+  { ok: true; pence: number; rounded?: true } | { ok: false; message: string };
+
+/** Largest amount accepted: £1 trillion, far above any payment and far inside exact integers. */
+const MAX_PENCE = 100_000_000_000_000;
+
+const PLAIN = /^-?\d+(?:\.\d{1,2})?$/;
+
+/** Parses one amount cell to pence. */
+export function parseAmountPence(
+  raw: string,
+  options: { decimalComma?: boolean } = {},
+): AmountResult {
+  let text = raw.trim();
+  // The fast path: most cells are plain numbers.
+  if (PLAIN.test(text)) return fromDecimal(text, false);
+  if (text === '') return { ok: false, message: 'the amount is empty' };
+
+  let negative = false;
+  if (/^\(.*\)$/.test(text)) {
+    negative = true;
+    text = text.slice(1, -1).trim();
+  }
+  const credit = /^(.*?)\s*(CR|DR)$/i.exec(text);
+  if (credit) {
+    if (credit[2]!.toUpperCase() === 'CR') negative = !negative;
+    text = credit[1]!.trim();
+  }
+  if (text.endsWith('-')) {
+    negative = !negative;
+    text = text.slice(0, -1).trim();
+  }
+  if (text.startsWith('-')) {
+    negative = !negative;
+    text = text.slice(1).trim();
+  } else if (text.startsWith('+')) {
+    text = text.slice(1).trim();
+  }
+  text = text.replace(/^(£|GBP)\s*/i, '');
+  if (text.startsWith('-')) {
+    negative = !negative;
+    text = text.slice(1).trim();
+  }
+  if (options.decimalComma) {
+    if (/^\d{1,3}(\.\d{3})+(,\d+)?$|^\d+(,\d+)?$/.test(text))
+      text = text.replaceAll('.', '').replace(',', '.');
+  } else if (/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(text)) {
+    text = text.replaceAll(',', '');
+  }
+  text = text.replace(/\s+/g, '');
+  const exponent = /^(\d+(?:\.\d+)?)E([+-]?\d+)$/i.exec(text);
+  if (exponent) text = shiftDecimal(exponent[1]!, Number(exponent[2]));
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(text))
+    return { ok: false, message: `"${raw.trim()}" is not an amount` };
+  return fromDecimal(text, negative);
+}
+
+/** Pence from a plain decimal string (optionally signed), rounding past two places. */
+function fromDecimal(text: string, negative: boolean): AmountResult {
+  if (text.startsWith('-')) {
+    negative = !negative;
+    text = text.slice(1);
+  }
+  const dot = text.indexOf('.');
+  const whole = dot === -1 ? text : text.slice(0, dot);
+  const fraction = dot === -1 ? '' : text.slice(dot + 1);
+  let pence = Number(whole || '0') * 100 + Number((fraction + '00').slice(0, 2));
+  let rounded: true | undefined;
+  if (fraction.length > 2) {
+    rounded = true;
+    if (fraction.charCodeAt(2) >= 53 /* '5' */) pence += 1;
+  }
+  if (!Number.isSafeInteger(pence) || pence > MAX_PENCE)
+    return { ok: false, message: `"${text}" is too large to be a payment` };
+  if (negative && pence !== 0) pence = -pence;
+  return rounded ? { ok: true, pence, rounded } : { ok: true, pence };
+}
+
+/** Moves the decimal point of a digit string by `places` (for 1.2345E+03 and the like). */
+function shiftDecimal(mantissa: string, places: number): string {
+  const [whole = '', fraction = ''] = mantissa.split('.');
+  let digits = whole + fraction;
+  let point = whole.length + places;
+  if (point < 0) {
+    digits = '0'.repeat(-point) + digits;
+    point = 0;
+  }
+  if (point > digits.length) digits += '0'.repeat(point - digits.length);
+  const out = `${digits.slice(0, point) || '0'}.${digits.slice(point)}`;
+  return out.endsWith('.') ? out.slice(0, -1) : out;
+}

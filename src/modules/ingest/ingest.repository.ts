@@ -1,0 +1,359 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { bulkCopy, bulkCopyText, escapeCopyText } from '../../db/bulk-copy.ts';
+import type { DB, UploadKind, UploadsTable } from '../../db/schema.ts';
+import type { LedgerField, LedgerRow } from './ledger-csv.ts';
+import type { SummaryCell } from './ledger-summary.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+export type UploadRow = Selectable<UploadsTable>;
+
+/** Columns of `payments` in the order ledger rows are copied. */
+export const PAYMENT_COPY_COLUMNS = [
+  'org_id',
+  'upload_id',
+  'line',
+  'payment_date',
+  'amount_pence',
+  'supplier_name',
+  'supplier_ref',
+  'supplier_key',
+  'redacted',
+  'transaction_number',
+  'invoice_number',
+  'expense_area',
+  'expense_type',
+  'irrecoverable_vat_pence',
+  'company_number',
+  'charity_number',
+  'vat_number',
+  'invoice_received_date',
+  'purpose',
+  'body',
+] as const;
+
+/** The payments column each mapped ledger field is stored in: what "identical" compares. */
+const FIELD_COLUMNS: Record<LedgerField, string> = {
+  paymentDate: 'payment_date',
+  amount: 'amount_pence',
+  supplierName: 'supplier_name',
+  supplierRef: 'supplier_ref',
+  transactionNumber: 'transaction_number',
+  invoiceNumber: 'invoice_number',
+  expenseArea: 'expense_area',
+  expenseType: 'expense_type',
+  irrecoverableVat: 'irrecoverable_vat_pence',
+  companyNumber: 'company_number',
+  charityNumber: 'charity_number',
+  vatNumber: 'vat_number',
+  invoiceReceivedDate: 'invoice_received_date',
+  purpose: 'purpose',
+  body: 'body',
+};
+
+/** Starts an upload (status loading; its file hash is set when it finishes). */
+export async function insertUpload(
+  db: Db,
+  upload: { orgId: string; kind: UploadKind; filename: string | null; createdBy: string },
+): Promise<string> {
+  const row = await db
+    .insertInto('uploads')
+    .values({
+      org_id: upload.orgId,
+      kind: upload.kind,
+      filename: upload.filename,
+      status: 'loading',
+      created_by: upload.createdBy,
+      total_pence: 0n,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/**
+ * Streams ledger rows of one upload into `payments` with COPY. Rows arrive in batches and are
+ * written straight to COPY text, one string a batch: this is the hottest loop of an upload.
+ */
+export async function copyPayments(
+  db: Db,
+  orgId: string,
+  uploadId: string,
+  batches: AsyncIterable<readonly LedgerRow[]>,
+): Promise<number> {
+  const prefix = `${escapeCopyText(orgId)}\t${uploadId}\t`;
+  async function* pieces(): AsyncGenerator<string> {
+    for await (const batch of batches) {
+      let text = '';
+      for (const r of batch) text += encodePaymentLine(prefix, r);
+      if (text !== '') yield text;
+    }
+  }
+  return bulkCopyText(db, 'payments', PAYMENT_COPY_COLUMNS, pieces());
+}
+
+/** One payment as a COPY text line, in PAYMENT_COPY_COLUMNS order after org_id and upload_id. */
+export function encodePaymentLine(prefix: string, r: LedgerRow): string {
+  return (
+    `${prefix}${r.line}\t${r.paymentDate}\t${r.amountPence}\t${text(r.supplierName)}\t${text(r.supplierRef)}\t` +
+    `${text(r.supplierKey)}\t${r.redacted ? 't' : 'f'}\t${text(r.transactionNumber)}\t${text(r.invoiceNumber)}\t` +
+    `${text(r.expenseArea)}\t${text(r.expenseType)}\t${r.irrecoverableVatPence ?? '\\N'}\t${text(r.companyNumber)}\t` +
+    `${text(r.charityNumber)}\t${text(r.vatNumber)}\t${r.invoiceReceivedDate ?? '\\N'}\t${text(r.purpose)}\t${text(r.body)}\n`
+  );
+}
+
+function text(value: string | null): string {
+  return value === null ? '\\N' : escapeCopyText(value);
+}
+
+/** A finished upload of the same file, if there is one. */
+export async function findUploadByHash(
+  db: Db,
+  orgId: string,
+  kind: UploadKind,
+  sha256: string,
+): Promise<UploadRow | undefined> {
+  return db
+    .selectFrom('uploads')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('kind', '=', kind)
+    .where('sha256', '=', sha256)
+    .where('status', '=', 'loaded')
+    .executeTakeFirst();
+}
+
+/**
+ * Serialises the finishing of uploads for one organisation until the transaction ends, so
+ * overlap checks see every earlier upload. Loading (the COPY) still runs side by side.
+ */
+export async function lockOrganisationUploads(db: Transaction<DB>, orgId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(7261, hashtext(${orgId}))`.execute(db);
+}
+
+/** True when earlier uploads hold payments dated within [from, to]. */
+export async function hasPaymentsInPeriod(
+  db: Db,
+  orgId: string,
+  uploadId: string,
+  from: string,
+  to: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('payments')
+    .select(sql<number>`1`.as('found'))
+    .where('org_id', '=', orgId)
+    .where('upload_id', '<>', uploadId)
+    .where('payment_date', '>=', from)
+    .where('payment_date', '<=', to)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Removes from this upload the rows identical, in every field the file mapped, to rows of
+ * earlier uploads, matched one for one: a line repeated twice in this file and once before
+ * keeps one copy. Returns the lines removed and their total.
+ */
+export async function deleteOverlappingPayments(
+  db: Transaction<DB>,
+  orgId: string,
+  uploadId: string,
+  period: { from: string; to: string },
+  fields: readonly LedgerField[],
+): Promise<{ lines: number[]; count: number; pence: bigint }> {
+  const columns = sql.join(fields.map((f) => sql.ref(FIELD_COLUMNS[f])));
+  const rowHash = sql`md5(row(${columns})::text)`;
+  const { rows } = await sql<{ line: number; amount_pence: bigint }>`
+    WITH fresh AS (
+      SELECT line, ${rowHash} AS h, row_number() OVER (PARTITION BY ${rowHash} ORDER BY line) AS k
+      FROM payments WHERE org_id = ${orgId} AND upload_id = ${uploadId}
+    ),
+    earlier AS (
+      SELECT ${rowHash} AS h, count(*) AS n
+      FROM payments
+      WHERE org_id = ${orgId} AND upload_id <> ${uploadId}
+        AND payment_date BETWEEN ${period.from} AND ${period.to}
+      GROUP BY 1
+    ),
+    doomed AS (
+      SELECT f.line FROM fresh f JOIN earlier e ON e.h = f.h WHERE f.k <= e.n
+    )
+    DELETE FROM payments p USING doomed d
+    WHERE p.org_id = ${orgId} AND p.upload_id = ${uploadId} AND p.line = d.line
+    RETURNING p.line, p.amount_pence`.execute(db);
+  let pence = 0n;
+  for (const row of rows) pence += row.amount_pence;
+  return { lines: rows.map((r) => r.line).sort((a, b) => a - b), count: rows.length, pence };
+}
+
+/** Marks an upload loaded with its figures. Fails (unique violation) if the same file finished first. */
+export async function finishUpload(
+  db: Db,
+  orgId: string,
+  id: string,
+  figures: {
+    sha256: string;
+    mapping: Record<string, string>;
+    encoding: string;
+    rowsRead: number;
+    rowsLoaded: number;
+    rowsDuplicate: number;
+    totalPence: bigint;
+    periodFrom: string | null;
+    periodTo: string | null;
+    warnings: { code: string; message: string }[];
+  },
+): Promise<UploadRow> {
+  return db
+    .updateTable('uploads')
+    .set({
+      sha256: figures.sha256,
+      status: 'loaded',
+      mapping: JSON.stringify(figures.mapping),
+      encoding: figures.encoding,
+      rows_read: figures.rowsRead,
+      rows_loaded: figures.rowsLoaded,
+      rows_rejected: 0,
+      rows_duplicate: figures.rowsDuplicate,
+      total_pence: figures.totalPence,
+      period_from: figures.periodFrom,
+      period_to: figures.periodTo,
+      warnings: JSON.stringify(figures.warnings),
+    })
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** An organisation's finished uploads, newest first. */
+export async function listUploads(db: Db, orgId: string, kind?: UploadKind): Promise<UploadRow[]> {
+  let query = db
+    .selectFrom('uploads')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'loaded');
+  if (kind) query = query.where('kind', '=', kind);
+  return query.orderBy('created_at', 'desc').orderBy('id').execute();
+}
+
+/** One finished upload. */
+export async function findUpload(
+  db: Db,
+  orgId: string,
+  id: string,
+): Promise<UploadRow | undefined> {
+  return db
+    .selectFrom('uploads')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .where('status', '=', 'loaded')
+    .executeTakeFirst();
+}
+
+/** Removes an upload and its payments; returns how many payments went. */
+export async function deleteUploadWithPayments(
+  db: Transaction<DB>,
+  orgId: string,
+  id: string,
+): Promise<number> {
+  const deleted = await db
+    .deleteFrom('payments')
+    .where('org_id', '=', orgId)
+    .where('upload_id', '=', id)
+    .executeTakeFirst();
+  await db.deleteFrom('uploads').where('org_id', '=', orgId).where('id', '=', id).execute();
+  return Number(deleted.numDeletedRows);
+}
+
+/** Sum and count of an organisation's payments (for checks and tests). */
+export async function sumPayments(
+  db: Db,
+  orgId: string,
+  from?: string,
+  to?: string,
+): Promise<{ count: bigint; pence: bigint }> {
+  let query = db
+    .selectFrom('payments')
+    .select([
+      sql<bigint>`count(*)`.as('count'),
+      sql<bigint>`coalesce(sum(amount_pence), 0)::bigint`.as('pence'),
+    ])
+    .where('org_id', '=', orgId);
+  if (from) query = query.where('payment_date', '>=', from);
+  if (to) query = query.where('payment_date', '<=', to);
+  return query.executeTakeFirstOrThrow();
+}
+
+/** Writes an upload's spend summary cells (aggregated while the file was read). */
+export async function copySpendSummary(
+  db: Transaction<DB>,
+  orgId: string,
+  uploadId: string,
+  cells: Iterable<SummaryCell>,
+): Promise<number> {
+  const rows = function* () {
+    for (const c of cells)
+      yield [
+        orgId,
+        uploadId,
+        c.month,
+        c.supplierKey,
+        c.redacted,
+        c.expenseArea,
+        c.expenseType,
+        c.pence,
+        c.count,
+      ];
+  };
+  return bulkCopy(
+    db,
+    'spend_summary',
+    [
+      'org_id',
+      'upload_id',
+      'month',
+      'supplier_key',
+      'redacted',
+      'expense_area',
+      'expense_type',
+      'amount_pence',
+      'payment_count',
+    ],
+    rows(),
+  );
+}
+
+/** Rebuilds an upload's spend summary from its stored payments (after overlapping rows were removed). */
+export async function rebuildSpendSummary(
+  db: Transaction<DB>,
+  orgId: string,
+  uploadId: string,
+): Promise<void> {
+  await db
+    .deleteFrom('spend_summary')
+    .where('org_id', '=', orgId)
+    .where('upload_id', '=', uploadId)
+    .execute();
+  await sql`
+    INSERT INTO spend_summary (org_id, upload_id, month, supplier_key, redacted, expense_area, expense_type, amount_pence, payment_count)
+    SELECT org_id, upload_id, date_trunc('month', payment_date)::date, supplier_key, redacted, expense_area, expense_type,
+           sum(amount_pence), count(*)
+    FROM payments WHERE org_id = ${orgId} AND upload_id = ${uploadId}
+    GROUP BY org_id, upload_id, 3, supplier_key, redacted, expense_area, expense_type`.execute(db);
+}
+
+/** Removes an upload's spend summary. */
+export async function deleteSpendSummary(
+  db: Transaction<DB>,
+  orgId: string,
+  uploadId: string,
+): Promise<void> {
+  await db
+    .deleteFrom('spend_summary')
+    .where('org_id', '=', orgId)
+    .where('upload_id', '=', uploadId)
+    .execute();
+}

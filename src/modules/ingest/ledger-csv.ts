@@ -1,0 +1,588 @@
+import type { CsvRecord } from '../../csv/csv-reader.ts';
+import {
+  normaliseCharityNumber,
+  normaliseCompanyNumber,
+  normaliseVatNumber,
+} from '../reference/register-numbers.ts';
+import { normaliseName } from '../classify/normalise-name.ts';
+import { parseAmountPence } from './amounts.ts';
+import type { ColumnMapping, FieldSpec } from './column-map.ts';
+import { parseDate } from './dates.ts';
+import type { FileKind, RowError, RowReader, Warning } from './mapped-csv-file.ts';
+import { isRedactedName } from './redaction.ts';
+
+/*
+ * A payment ledger line: the Transparency Code "spend over £500" row or a fuller AP export.
+ * Pure: records in, payments (or row errors) out. Amounts are integer pence, credit notes
+ * negative; dates are ISO strings.
+ */
+
+export type LedgerField =
+  | 'paymentDate'
+  | 'amount'
+  | 'supplierName'
+  | 'supplierRef'
+  | 'transactionNumber'
+  | 'invoiceNumber'
+  | 'expenseArea'
+  | 'expenseType'
+  | 'irrecoverableVat'
+  | 'companyNumber'
+  | 'charityNumber'
+  | 'vatNumber'
+  | 'invoiceReceivedDate'
+  | 'purpose'
+  | 'body';
+
+/** Synonyms in order of preference. Gross/VAT/Net files use Net: net synonyms come first. */
+export const LEDGER_FIELDS: readonly FieldSpec<LedgerField>[] = [
+  {
+    field: 'paymentDate',
+    label: 'payment date',
+    synonyms: [
+      'payment date',
+      'date paid',
+      'invoice payment date',
+      'paid date',
+      'date of payment',
+      'payment run date',
+      'transaction date',
+      'posting date',
+      'cheque date',
+      'date',
+      'pay date',
+      'effective date',
+      'period',
+    ],
+  },
+  {
+    field: 'amount',
+    label: 'amount',
+    synonyms: [
+      'net amount',
+      'net',
+      'amount net',
+      'net value',
+      'net amount gbp',
+      'amount excluding vat',
+      'amount excl vat',
+      'amount ex vat',
+      'net total',
+      'amount',
+      'amount gbp',
+      'value',
+      'value gbp',
+      'payment amount',
+      'amount paid',
+      'paid amount',
+      'transaction amount',
+      'line amount',
+      'invoice amount',
+      'spend',
+      'total',
+      'gross amount',
+      'gross',
+    ],
+  },
+  {
+    field: 'supplierName',
+    label: 'supplier name',
+    synonyms: [
+      'supplier name',
+      'supplier beneficiary name',
+      'beneficiary name',
+      'supplier',
+      'beneficiary',
+      'payee name',
+      'payee',
+      'vendor name',
+      'vendor',
+      'creditor name',
+      'creditor',
+      'merchant name',
+      'merchant',
+      'recipient name',
+      'recipient',
+      'name of supplier',
+      'supplier full name',
+      'supplier trading name',
+    ],
+  },
+  {
+    field: 'supplierRef',
+    label: 'supplier reference',
+    synonyms: [
+      'supplier id',
+      'supplier reference',
+      'supplier ref',
+      'supplier number',
+      'supplier no',
+      'supplier code',
+      'local supplier internal reference',
+      'supplier internal reference',
+      'supplier account number',
+      'supplier account',
+      'vendor id',
+      'vendor number',
+      'vendor code',
+      'vendor reference',
+      'creditor number',
+      'creditor id',
+      'creditor reference',
+      'creditor code',
+      'payee id',
+      'payee reference',
+      'beneficiary id',
+    ],
+  },
+  {
+    field: 'transactionNumber',
+    label: 'transaction number',
+    synonyms: [
+      'transaction number',
+      'transaction no',
+      'transaction id',
+      'transaction reference',
+      'transaction ref',
+      'internal ref number',
+      'internal reference number',
+      'internal reference',
+      'payment reference',
+      'payment ref',
+      'payment number',
+      'payment id',
+      'document number',
+      'document no',
+      'voucher number',
+      'journal number',
+      'reference',
+      'ref',
+    ],
+  },
+  {
+    field: 'invoiceNumber',
+    label: 'invoice number',
+    synonyms: [
+      'invoice number',
+      'invoice no',
+      'invoice reference',
+      'invoice ref',
+      'invoice id',
+      'supplier invoice number',
+      'invoice',
+    ],
+  },
+  {
+    field: 'expenseArea',
+    label: 'expense area',
+    synonyms: [
+      'expense area',
+      'service area',
+      'directorate service where expenditure incurred',
+      'directorate',
+      'department',
+      'service',
+      'service label',
+      'service area categorisation',
+      'portfolio',
+      'division',
+      'cost centre description',
+      'cost centre name',
+      'cost centre',
+      'service division label',
+      'business unit',
+      'responsible unit',
+    ],
+  },
+  {
+    field: 'expenseType',
+    label: 'expense type',
+    synonyms: [
+      'expense type',
+      'expenses type',
+      'expenditure type',
+      'detailed expenditure type',
+      'expense description',
+      'expenditure description',
+      'expense category',
+      'expenditure category',
+      'sercop expenditure category',
+      'procurement classification councils procurement category name',
+      'procurement category name',
+      'procurement category',
+      'account description',
+      'subjective description',
+      'subjective',
+      'expense code description',
+      'account name',
+      'category',
+      'procurement classification',
+    ],
+  },
+  {
+    field: 'irrecoverableVat',
+    label: 'irrecoverable VAT',
+    synonyms: [
+      'irrecoverable vat',
+      'irrecoverable vat amount',
+      'vat irrecoverable',
+      'non recoverable vat',
+    ],
+  },
+  {
+    field: 'companyNumber',
+    label: 'company number',
+    synonyms: [
+      'supplier registered company number',
+      'company number',
+      'companies house number',
+      'registered company number',
+      'company registration number',
+      'company reg no',
+      'supplier company number',
+      'crn',
+    ],
+  },
+  {
+    field: 'charityNumber',
+    label: 'charity number',
+    synonyms: [
+      'supplier registered charity number',
+      'charity number',
+      'registered charity number',
+      'charity registration number',
+      'charity no',
+      'supplier charity number',
+    ],
+  },
+  {
+    field: 'vatNumber',
+    label: 'VAT number',
+    synonyms: [
+      'vat registration number',
+      'vat number',
+      'vat reg no',
+      'vat registration no',
+      'supplier vat number',
+      'vat no',
+    ],
+  },
+  {
+    field: 'invoiceReceivedDate',
+    label: 'invoice received date',
+    synonyms: [
+      'invoice received date',
+      'date invoice received',
+      'invoice date received',
+      'received date',
+      'date received',
+      'invoice receipt date',
+      'date of receipt',
+    ],
+  },
+  {
+    field: 'purpose',
+    label: 'purpose',
+    synonyms: [
+      'purpose of spend',
+      'purpose of spend summary',
+      'purpose',
+      'purpose of expenditure',
+      'description',
+      'narrative',
+      'extended description',
+      'transaction description',
+      'line description',
+      'payment description',
+      'details',
+    ],
+  },
+  {
+    field: 'body',
+    label: 'body',
+    synonyms: [
+      'body name',
+      'organisation name',
+      'body',
+      'organisation',
+      'authority',
+      'local authority',
+      'council',
+    ],
+  },
+];
+
+const REQUIRED: LedgerField[] = ['paymentDate', 'amount'];
+
+/** A parsed ledger line, ready to store. */
+export interface LedgerRow {
+  line: number;
+  paymentDate: string;
+  amountPence: number;
+  supplierName: string | null;
+  supplierRef: string | null;
+  /** The supplier's identity within the organisation: its reference, else its name key; null when redacted. */
+  supplierKey: string | null;
+  /** normaliseName of the supplier name (null for an empty name). */
+  supplierNameKey: string | null;
+  redacted: boolean;
+  transactionNumber: string | null;
+  invoiceNumber: string | null;
+  expenseArea: string | null;
+  expenseType: string | null;
+  irrecoverableVatPence: number | null;
+  companyNumber: string | null;
+  charityNumber: string | null;
+  vatNumber: string | null;
+  invoiceReceivedDate: string | null;
+  purpose: string | null;
+  body: string | null;
+}
+
+/** What a ledger file is, for MappedCsvFile: a header needs a payment date, an amount and a supplier. */
+export const LEDGER_KIND: FileKind<LedgerField, LedgerRow> = {
+  rowNoun: 'payment',
+  fields: LEDGER_FIELDS,
+  required: REQUIRED,
+  isComplete: ({ columns: c }) =>
+    c.paymentDate !== undefined &&
+    c.amount !== undefined &&
+    (c.supplierName !== undefined || c.supplierRef !== undefined),
+  describeMissing(mapping) {
+    const c = mapping?.columns ?? {};
+    return [
+      c.paymentDate === undefined ? 'payment date' : null,
+      c.amount === undefined ? 'amount' : null,
+      c.supplierName === undefined && c.supplierRef === undefined ? 'supplier name' : null,
+    ].filter((m): m is string => m !== null);
+  },
+  createReader: (mapping, headerLength, onError, { delimiter }) =>
+    new LedgerRowReader(mapping, headerLength, onError, { decimalComma: delimiter === ';' }),
+};
+
+const NULL_MARKERS = new Set(['', 'n/a', 'na', '#n/a', 'null', 'none', '-']);
+
+/** Counts of things worth a warning, and the file's figures, kept while reading. */
+export interface LedgerReadStats {
+  /** Lines that are payments (valid or not): not blank, not skipped as totals. */
+  dataLines: number;
+  /** Sum of the valid rows' amounts. */
+  totalPence: bigint;
+  firstDate: string | null;
+  lastDate: string | null;
+  periodDates: number;
+  roundedAmounts: number;
+  skippedLines: number[];
+  skippedCount: number;
+  extraFields: number;
+}
+
+/**
+ * Reads records into ledger rows with one mapping. Caches parsed dates and names: a ledger
+ * repeats both thousands of times. Errors are collected, not thrown: a file is judged whole.
+ */
+export class LedgerRowReader implements RowReader<LedgerRow> {
+  readonly stats: LedgerReadStats = {
+    dataLines: 0,
+    totalPence: 0n,
+    firstDate: null,
+    lastDate: null,
+    periodDates: 0,
+    roundedAmounts: 0,
+    skippedLines: [],
+    skippedCount: 0,
+    extraFields: 0,
+  };
+  private readonly dates = new Map<string, ReturnType<typeof parseDate>>();
+  private readonly names = new Map<string, { key: string; redacted: boolean }>();
+  private readonly c: ColumnMapping<LedgerField>['columns'];
+  private readonly headers: ColumnMapping<LedgerField>['headers'];
+  private readonly headerLength: number;
+
+  constructor(
+    mapping: ColumnMapping<LedgerField>,
+    headerLength: number,
+    private readonly onError: (error: RowError) => void,
+    private readonly options: { decimalComma?: boolean } = {},
+  ) {
+    this.c = mapping.columns;
+    this.headers = mapping.headers;
+    this.headerLength = headerLength;
+  }
+
+  /** One record to a row; null when it is blank, a skipped total line, or has errors (reported). */
+  read(record: CsvRecord): LedgerRow | null {
+    const f = record.fields;
+    const line = record.line;
+    const c = this.c;
+    if (f.length > this.headerLength && f.slice(this.headerLength).some((v) => v.trim() !== ''))
+      this.stats.extraFields++;
+
+    const rawDate = cell(f, c.paymentDate);
+    const rawName = cell(f, c.supplierName);
+    const rawRef = cell(f, c.supplierRef);
+    // A line with an amount but no date and no supplier is a total or a note, not a payment.
+    if (rawDate === '' && rawName === '' && rawRef === '') {
+      if (isBlank(f)) return null;
+      this.stats.skippedCount++;
+      if (this.stats.skippedLines.length < 20) this.stats.skippedLines.push(line);
+      return null;
+    }
+    this.stats.dataLines++;
+
+    let ok = true;
+    const date = this.date(rawDate);
+    if (!date.ok) ok = this.fail(line, 'paymentDate', rawDate, date.message);
+    else if (date.period) this.stats.periodDates++;
+
+    const rawAmount = cell(f, c.amount);
+    const amount = parseAmountPence(rawAmount, this.options);
+    if (!amount.ok) ok = this.fail(line, 'amount', rawAmount, amount.message);
+    else if (amount.rounded) this.stats.roundedAmounts++;
+
+    const supplierName = rawName === '' ? null : rawName;
+    const supplierRef = nullable(rawRef);
+    if (supplierName === null && supplierRef === null)
+      ok = this.fail(
+        line,
+        c.supplierName !== undefined ? 'supplierName' : 'supplierRef',
+        '',
+        'the supplier is empty',
+      );
+
+    let irrecoverableVatPence: number | null = null;
+    const rawVat = cell(f, c.irrecoverableVat);
+    if (!isNullMarker(rawVat)) {
+      const vat = parseAmountPence(rawVat, this.options);
+      if (vat.ok) irrecoverableVatPence = vat.pence;
+      else ok = this.fail(line, 'irrecoverableVat', rawVat, vat.message);
+    }
+
+    let invoiceReceivedDate: string | null = null;
+    const rawReceived = cell(f, c.invoiceReceivedDate);
+    if (!isNullMarker(rawReceived)) {
+      const received = this.date(rawReceived);
+      if (received.ok) invoiceReceivedDate = received.date;
+      else ok = this.fail(line, 'invoiceReceivedDate', rawReceived, received.message);
+    }
+
+    if (!ok || !date.ok || !amount.ok) return null;
+    const stats = this.stats;
+    stats.totalPence += BigInt(amount.pence);
+    if (stats.firstDate === null || date.date < stats.firstDate) stats.firstDate = date.date;
+    if (stats.lastDate === null || date.date > stats.lastDate) stats.lastDate = date.date;
+    const name = supplierName === null ? null : this.name(supplierName);
+    const redacted = name?.redacted ?? false;
+    return {
+      line,
+      paymentDate: date.date,
+      amountPence: amount.pence,
+      supplierName,
+      supplierRef,
+      supplierKey: redacted ? null : (supplierRef ?? (name?.key || null)),
+      supplierNameKey: name?.key || null,
+      redacted,
+      transactionNumber: nullable(cell(f, c.transactionNumber)),
+      invoiceNumber: nullable(cell(f, c.invoiceNumber)),
+      expenseArea: nullable(cell(f, c.expenseArea)),
+      expenseType: nullable(cell(f, c.expenseType)),
+      irrecoverableVatPence,
+      companyNumber: normaliseCompanyNumber(cell(f, c.companyNumber)),
+      charityNumber: normaliseCharityNumber(cell(f, c.charityNumber)),
+      vatNumber: normaliseVatNumber(cell(f, c.vatNumber)),
+      invoiceReceivedDate,
+      purpose: nullable(cell(f, c.purpose)),
+      body: nullable(cell(f, c.body)),
+    };
+  }
+
+  get dataLines(): number {
+    return this.stats.dataLines;
+  }
+
+  warnings(): Warning[] {
+    const out: Warning[] = [];
+    const amountColumn = this.headers.amount;
+    if (amountColumn && /gross/i.test(amountColumn)) {
+      out.push({
+        code: 'gross-amount',
+        message: `Amounts come from "${amountColumn}": the file has no net amount column.`,
+      });
+    }
+    const stats = this.stats;
+    if (stats.periodDates > 0) {
+      out.push({
+        code: 'period-dates',
+        message: `${stats.periodDates} payment date(s) were YYYYMM periods; each was read as the first day of its month.`,
+      });
+    }
+    if (stats.roundedAmounts > 0) {
+      out.push({
+        code: 'rounded-amounts',
+        message: `${stats.roundedAmounts} amount(s) had more than two decimal places and were rounded to the penny.`,
+      });
+    }
+    if (stats.skippedCount > 0) {
+      const more = stats.skippedCount > stats.skippedLines.length ? ', ...' : '';
+      out.push({
+        code: 'skipped-lines',
+        message: `${stats.skippedCount} line(s) had no payment date and no supplier (lines ${stats.skippedLines.join(', ')}${more}): read as totals or notes and skipped.`,
+      });
+    }
+    if (stats.extraFields > 0) {
+      out.push({
+        code: 'extra-fields',
+        message: `${stats.extraFields} line(s) have more fields than the header; the extra fields were ignored.`,
+      });
+    }
+    return out;
+  }
+
+  private date(raw: string): ReturnType<typeof parseDate> {
+    let result = this.dates.get(raw);
+    if (result === undefined) {
+      result = parseDate(raw);
+      if (this.dates.size < 100_000) this.dates.set(raw, result);
+    }
+    return result;
+  }
+
+  private name(raw: string): { key: string; redacted: boolean } {
+    let result = this.names.get(raw);
+    if (result === undefined) {
+      result = { key: normaliseName(raw), redacted: isRedactedName(raw) };
+      if (this.names.size < 200_000) this.names.set(raw, result);
+    }
+    return result;
+  }
+
+  private fail(row: number, field: LedgerField, value: string, message: string): false {
+    this.onError({ row, column: this.headers[field] ?? field, value, message });
+    return false;
+  }
+}
+
+function cell(fields: readonly string[], index: number | undefined): string {
+  if (index === undefined) return '';
+  const value = fields[index];
+  return value === undefined ? '' : value.trim();
+}
+
+/** Longest text in NULL_MARKERS: anything longer is a value (checked before lower-casing). */
+const LONGEST_NULL_MARKER = 5;
+
+function isNullMarker(value: string): boolean {
+  return (
+    value.length === 0 ||
+    (value.length <= LONGEST_NULL_MARKER && NULL_MARKERS.has(value.toLowerCase()))
+  );
+}
+
+function nullable(value: string): string | null {
+  return isNullMarker(value) ? null : value;
+}
+
+function isBlank(fields: readonly string[]): boolean {
+  for (const f of fields) if (f.length > 0 && f.trim() !== '') return false;
+  return true;
+}
