@@ -46,6 +46,29 @@ describe('readCsvRecords', () => {
     ]);
   });
 
+  it('reads lines of quoted values, mixed with unquoted ones, as the full parser would', async () => {
+    const text = [
+      '"AB1 0AA","AB1  0AA","","198001",57.101474,-2.242851',
+      '"","x",""',
+      '"a""b","c"',
+      '"d, e","f"',
+      '"g"h,"i"',
+      '"j",k"l,"m"',
+      '"n","o\np"',
+      '"end"',
+    ].join('\r\n');
+    expect(await read([text])).toEqual([
+      { line: 1, fields: ['AB1 0AA', 'AB1  0AA', '', '198001', '57.101474', '-2.242851'] },
+      { line: 2, fields: ['', 'x', ''] },
+      { line: 3, fields: ['a"b', 'c'] },
+      { line: 4, fields: ['d, e', 'f'] },
+      { line: 5, fields: ['gh', 'i'] },
+      { line: 6, fields: ['j', 'k"l', 'm'] },
+      { line: 7, fields: ['n', 'o\np'] },
+      { line: 9, fields: ['end'] },
+    ]);
+  });
+
   it('gives the same records however the text is cut into chunks', async () => {
     const text = 'h1;h2;h3\r\n"a;""b""\r\nc";2;3\r\nplain;x;y\r\n"";"";""\r\n"end"';
     const whole = await read([text], ';');

@@ -53,6 +53,7 @@ export async function* readCsvRecords(
     delimiter: options.delimiter,
     maxField: options.maxFieldLength ?? DEFAULT_MAX_FIELD_LENGTH,
     line: 1,
+    allQuoted: true,
   };
   // A record can be several fields long; past this it is runaway input (a quote never closed).
   const maxRecord = Math.max(state.maxField * 8, 1024 * 1024);
@@ -121,6 +122,8 @@ interface ParseState {
   maxField: number;
   /** The line the next record starts on. */
   line: number;
+  /** Whether the last quoted line had every field quoted: the next likely has too. */
+  allQuoted: boolean;
 }
 
 /**
@@ -157,6 +160,18 @@ function parseRecords(state: ParseState, text: string, final: boolean, batch: Cs
       pos = newline + 1;
       continue;
     }
+    // A line with quotes, most often every value quoted (BasicCompanyData, the ONSPD): split it
+    // whole when each quoted field is simple; otherwise walk it character by character.
+    let end = newline;
+    if (end > pos && text.charCodeAt(end - 1) === 13) end--;
+    const simple = splitSimpleQuotedLine(text.slice(pos, end), state);
+    if (simple !== null) {
+      if (end - pos > state.maxField) checkFields(simple, state.line, state.maxField);
+      batch.push({ line: state.line, fields: simple });
+      state.line++;
+      pos = newline + 1;
+      continue;
+    }
     const parsed = parseQuotedRecord(text, pos, state.delimiter, state.line, state.maxField, final);
     if (parsed === null) return pos;
     batch.push({ line: state.line, fields: parsed.fields });
@@ -169,6 +184,45 @@ function parseRecords(state: ParseState, text: string, final: boolean, batch: Cs
 function splitPlain(text: string, delimiter: Delimiter, line: number, maxField: number): string[] {
   const fields = text.split(delimiter);
   if (text.length > maxField) checkFields(fields, line, maxField);
+  return fields;
+}
+
+/**
+ * Splits a one-line record whose quoted fields are simple: quoted whole, with no delimiter, quote
+ * or line break inside. Null when any is not (a quoted field with a delimiter inside splits into
+ * a piece that opens a quote and does not close it; one with a doubled quote has a third quote;
+ * one running onto the next line is never closed on this one), and the full parser reads it.
+ */
+function splitSimpleQuotedLine(line: string, state: ParseState): string[] | null {
+  const delimiter = state.delimiter;
+  const last = line.length - 1;
+  // Every field quoted (as the line before was): split between the quotes at once.
+  if (state.allQuoted && last > 0 && line.charCodeAt(0) === 34 && line.charCodeAt(last) === 34) {
+    const fields = line.slice(1, last).split(`"${delimiter}"`);
+    let clean = true;
+    for (let i = 0; i < fields.length; i++) {
+      if (fields[i]!.indexOf('"') !== -1) {
+        clean = false;
+        break;
+      }
+    }
+    if (clean) return fields;
+  }
+  // Quoted and unquoted fields mixed (the ONSPD leaves lat and long unquoted).
+  const fields = line.split(delimiter);
+  let allQuoted = true;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    // Unquoted: kept as it is, a stray quote inside included (as the full parser does).
+    if (field.charCodeAt(0) !== 34) {
+      allQuoted = false;
+      continue;
+    }
+    const end = field.length - 1;
+    if (end < 1 || field.charCodeAt(end) !== 34 || field.indexOf('"', 1) !== end) return null;
+    fields[i] = field.slice(1, end);
+  }
+  state.allQuoted = allQuoted;
   return fields;
 }
 

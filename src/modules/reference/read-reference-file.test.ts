@@ -10,9 +10,9 @@ const source = (text: string, fileName: string | null = null): ReferenceSource =
   bytes: [Buffer.from(text, 'utf8')],
 });
 
-async function readAll<R>(reader: { records: AsyncGenerator<R> }): Promise<R[]> {
+async function readAll<R>(reader: { batches: AsyncGenerator<R[]> }): Promise<R[]> {
   const out: R[] = [];
-  for await (const record of reader.records) out.push(record);
+  for await (const batch of reader.batches) out.push(...batch);
   return out;
 }
 

@@ -39,13 +39,23 @@ export interface ReadOutcome {
 }
 
 export interface ReferenceReader<R> {
-  /** The records, in file order. Throws AppError (422) for a file that cannot be loaded. */
-  records: AsyncGenerator<R>;
-  /** Counts, format and edition: complete once `records` is exhausted. */
+  /**
+   * The records in file order, in batches (one per piece of the file read: a few thousand), so
+   * that a consumer pays one await per batch. Throws AppError (422) for a file that cannot be
+   * loaded.
+   */
+  batches: AsyncGenerator<R[]>;
+  /** Counts, format and edition: complete once `batches` is exhausted. */
   outcome(): ReadOutcome;
 }
 
 export const MAX_WARNINGS = 100;
+/**
+ * Bytes handed to the CSV reader at a time. Larger pieces make larger batches of short-lived
+ * strings, which outlive V8's young generation and cost twice the CPU in garbage collection
+ * (measured: 64 KiB pieces read BasicCompanyData in half the time 1 MiB pieces do).
+ */
+const PIECE_BYTES = 64 * 1024;
 /** Lines above the header tolerated (a title line, a blank line). */
 const HEADER_SEARCH_ROWS = 5;
 const MAX_VALUE_SHOWN = 200;
@@ -67,15 +77,16 @@ export function readReferenceFile<L extends Layout, R>(
     if (warnings.length < MAX_WARNINGS) warnings.push(warning);
   };
 
-  async function* records(): AsyncGenerator<R> {
+  async function* batches(): AsyncGenerator<R[]> {
     if (sources.length === 0) throw new AppError(422, 'empty-file', 'No file was given.');
     for (const source of sources) {
       const where = sources.length > 1 && source.fileName ? ` (${source.fileName})` : '';
       let layout: L | null = null;
       const preamble: string[][] = [];
       try {
-        const csv = await openCsv(source.bytes);
+        const csv = await openCsv(inPieces(source.bytes));
         for await (const batch of csv.records) {
+          const out: R[] = [];
           for (const record of batch) {
             const fields = record.fields;
             if (layout === null) {
@@ -116,7 +127,7 @@ export function readReferenceFile<L extends Layout, R>(
               const hint = parsed.editionHint;
               if (hint !== undefined && (latestHint === null || hint > latestHint))
                 latestHint = hint;
-              yield parsed.record;
+              out.push(parsed.record);
             } else if (parsed.kind === 'excluded') {
               rows.excluded++;
             } else {
@@ -130,6 +141,7 @@ export function readReferenceFile<L extends Layout, R>(
               });
             }
           }
+          if (out.length > 0) yield out;
           onRows?.(rows.read);
         }
       } catch (error) {
@@ -162,7 +174,7 @@ export function readReferenceFile<L extends Layout, R>(
   }
 
   return {
-    records: records(),
+    batches: batches(),
     outcome() {
       if (firstLayout === null) throw new Error('outcome() before the file was read');
       return {
@@ -175,6 +187,21 @@ export function readReferenceFile<L extends Layout, R>(
       };
     },
   };
+}
+
+/** The bytes in pieces of at most PIECE_BYTES (views, not copies). */
+async function* inPieces(
+  bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of bytes) {
+    if (chunk.length <= PIECE_BYTES) {
+      yield chunk;
+      continue;
+    }
+    for (let at = 0; at < chunk.length; at += PIECE_BYTES) {
+      yield chunk.subarray(at, at + PIECE_BYTES);
+    }
+  }
 }
 
 /** Some exports end each row with an extra delimiter: extra fields that are empty do no harm. */

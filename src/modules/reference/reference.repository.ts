@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { bulkCopy, type CopyRow } from '../../db/bulk-copy.ts';
+import { bulkCopyText, encodeCopyRow, type CopyRow } from '../../db/bulk-copy.ts';
 import type {
   DB,
   LsoaVintage,
@@ -156,17 +156,24 @@ export async function createLoadTable(trx: Transaction<DB>, dataset: ReferenceDa
   );
 }
 
-/** COPYs records into the load table, streaming; returns the number of rows copied. */
+/**
+ * COPYs batches of records into the load table, streaming; returns the number of rows copied.
+ * Each batch is encoded as one piece of COPY text: no await per row (5 million of them).
+ */
 export async function copyIntoLoadTable<D extends ReferenceDataset>(
   trx: Transaction<DB>,
   dataset: D,
-  records: AsyncIterable<DatasetRecords[D]>,
+  batches: AsyncIterable<readonly DatasetRecords[D][]>,
 ): Promise<number> {
   const spec = TABLES[dataset] as DatasetTable<DatasetRecords[D]>;
-  async function* rows(): AsyncGenerator<CopyRow> {
-    for await (const record of records) yield spec.toRow(record);
+  async function* pieces(): AsyncGenerator<string> {
+    for await (const batch of batches) {
+      let piece = '';
+      for (const record of batch) piece += encodeCopyRow(spec.toRow(record));
+      if (piece !== '') yield piece;
+    }
   }
-  return bulkCopy(trx, loadTableOf(dataset), spec.columns, rows());
+  return bulkCopyText(trx, loadTableOf(dataset), spec.columns, pieces());
 }
 
 export interface LiveIndex {

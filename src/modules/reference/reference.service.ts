@@ -63,7 +63,7 @@ export async function loadReferenceData<D extends ReferenceDataset>(
       throw conflict(`A load of ${dataset} is already running: try again when it has finished.`);
     }
     await repo.createLoadTable(trx, dataset);
-    const copied = await repo.copyIntoLoadTable(trx, dataset, reader.records);
+    const copied = await repo.copyIntoLoadTable(trx, dataset, reader.batches);
     const outcome = reader.outcome();
     onProgress?.({ phase: 'indexing', rows: outcome.rows.read });
     const indexing = await repo.indexLoadTable(trx, dataset, {
@@ -89,11 +89,7 @@ export async function loadReferenceData<D extends ReferenceDataset>(
       format: outcome.format,
       edition: outcome.edition,
       lsoa_vintage: outcome.lsoaVintage,
-      file_name:
-        sources
-          .map((s) => s.fileName ?? '-')
-          .join(', ')
-          .slice(0, 1000) || null,
+      file_name: fileNames(sources),
       rows_read: BigInt(rows.read),
       rows_loaded: BigInt(rows.loaded),
       rows_skipped: BigInt(rows.skipped),
@@ -113,6 +109,12 @@ export async function loadReferenceData<D extends ReferenceDataset>(
     });
     return load;
   });
+}
+
+/** The names of the files loaded (the parts of one, comma separated); null for stdin. */
+function fileNames(sources: readonly ReferenceSource[]): string | null {
+  const names = sources.map((s) => s.fileName).filter((name): name is string => Boolean(name));
+  return names.length > 0 ? names.join(', ').slice(0, 1000) : null;
 }
 
 function duplicatesWarning(indexing: repo.IndexingResult): FileError {
