@@ -35,7 +35,7 @@ export default tseslint.config(
   },
   {
     // Scripts and the CLI talk to a terminal; everything else logs through pino.
-    files: ['scripts/**', 'src/cli.ts', 'src/cli/**', 'src/modules/*/*.cli.ts', 'bin/**'],
+    files: ['scripts/**', 'src/cli.ts', 'src/cli/**', 'src/**/*.cli.ts', 'bin/**'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -2,7 +2,7 @@
 // Ledgers for 2021/22 and 2022/23 (quarterly files), a supplier list, and reference files in the
 // official formats; its 2022/23 figures are the published ones (see scripts/lib/wigan-sample.ts).
 import path from 'node:path';
-import { writeWiganSample } from './lib/wigan-sample.ts';
+import { writeWiganSample } from '../src/demo/wigan-sample.ts';
 
 const dir = path.resolve(process.argv[2] ?? 'data/sample');
 const started = performance.now();

@@ -7,6 +7,7 @@ import { MigrationError, migrateDown, migrateToLatest } from './db/migrate.ts';
 import { AppError } from './http/problem.ts';
 import { roleSchema } from './modules/keys/keys.schemas.ts';
 import { createApiKey } from './modules/keys/keys.service.ts';
+import { registerDemoCommand } from './demo/demo.cli.ts';
 import { registerIngestCommands } from './modules/ingest/ingest.cli.ts';
 import { createOrganisationSchema } from './modules/organisations/organisations.schemas.ts';
 import { registerReferenceCommands } from './modules/reference/reference.cli.ts';
@@ -129,6 +130,7 @@ export function buildCli(): Command {
 
   registerIngestCommands(program);
   registerReferenceCommands(program);
+  registerDemoCommand(program);
   return program;
 }
 

@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { pick, seededRandom } from './random.ts';
+import { pick, seededRandom } from '../../src/demo/random.ts';
 
 /*
  * A large ledger in the shape councils really publish: a title and a blank line above the

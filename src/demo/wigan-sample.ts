@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Delimiter } from '../../src/csv/csv-reader.ts';
+import type { Delimiter } from '../csv/csv-reader.ts';
 import { pick, seededRandom } from './random.ts';
 
 /*
