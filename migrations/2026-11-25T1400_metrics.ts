@@ -60,9 +60,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       payment_count bigint NOT NULL,
       PRIMARY KEY (org_id, year, supplier_key)
     )`.execute(db);
+
+  // The supplier counts of each financial year (positive net spend, by tag): read by every
+  // headline call, recomputed for the organisation whenever its spend or its tags change.
+  await sql`
+    CREATE TABLE supplier_counts (
+      org_id text NOT NULL,
+      year integer NOT NULL,
+      suppliers integer NOT NULL,
+      local integer NOT NULL,
+      vcfse integer NOT NULL,
+      sme integer NOT NULL,
+      PRIMARY KEY (org_id, year)
+    )`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`DROP TABLE supplier_counts`.execute(db);
   await sql`DROP TABLE supplier_years`.execute(db);
   await sql`DROP TABLE metric_cells`.execute(db);
   await sql`DROP TABLE metric_months`.execute(db);

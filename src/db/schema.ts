@@ -293,6 +293,15 @@ export interface MetricCellsTable extends TagFlags {
   payment_count: Money;
 }
 
+export interface SupplierCountsTable {
+  org_id: string;
+  year: number;
+  suppliers: number;
+  local: number;
+  vcfse: number;
+  sme: number;
+}
+
 export interface SupplierYearsTable {
   org_id: string;
   year: number;
@@ -323,4 +332,5 @@ export interface DB {
   metric_months: MetricMonthsTable;
   metric_cells: MetricCellsTable;
   supplier_years: SupplierYearsTable;
+  supplier_counts: SupplierCountsTable;
 }

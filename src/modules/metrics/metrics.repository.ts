@@ -219,3 +219,27 @@ export async function findLeakage(
     ORDER BY non_local DESC, expense_type`.execute(db);
   return rows;
 }
+
+/** The kept supplier counts of years [fromYear, toYear] (no filters): one row per year with spend. */
+export async function findSupplierCounts(
+  db: Db,
+  orgId: string,
+  fromYear: number,
+  toYear: number,
+): Promise<SupplierCounts[]> {
+  const rows = await db
+    .selectFrom('supplier_counts')
+    .select(['year', 'suppliers', 'local', 'vcfse', 'sme'])
+    .where('org_id', '=', orgId)
+    .where('year', '>=', fromYear)
+    .where('year', '<=', toYear)
+    .orderBy('year')
+    .execute();
+  return rows.map((r) => ({
+    year: r.year,
+    suppliers: BigInt(r.suppliers),
+    local: BigInt(r.local),
+    vcfse: BigInt(r.vcfse),
+    sme: BigInt(r.sme),
+  }));
+}

@@ -144,27 +144,42 @@ async function organisationPeriod(
   return { period: financialYear(year, org.year_start_month), startMonth: org.year_start_month };
 }
 
-/** Sums of the year's months, and the months themselves. */
-async function yearSums(db: Kysely<DB>, orgId: string, period: Period, filter: repo.MetricFilter) {
-  const months = await repo.sumByMonth(db, orgId, period.from, period.to, filter);
-  return { total: months.reduce<Sums>((sum, m) => add(sum, m), ZERO), months };
-}
-
-async function yearCounts(
+/** Sums of each year's months (years [first, last], one query), and the months themselves. */
+async function sumsByYear(
   db: Kysely<DB>,
   orgId: string,
-  period: Period,
+  first: Period,
+  last: Period,
   filter: repo.MetricFilter,
-): Promise<Counts> {
+) {
+  const months = await repo.sumByMonth(db, orgId, first.from, last.to, filter);
+  return (period: Period) => {
+    const inYear = months.filter((m) => m.month >= period.from && m.month <= period.to);
+    return { total: inYear.reduce<Sums>((sum, m) => add(sum, m), ZERO), months: inYear };
+  };
+}
+
+/** Supplier counts of years [fromYear, toYear]: kept counts, or counted afresh under a filter. */
+async function countsByYear(
+  db: Kysely<DB>,
+  orgId: string,
+  first: Period,
+  last: Period,
+  filter: repo.MetricFilter,
+) {
   if (filter.expenseArea !== undefined) {
-    return repo.countSuppliersInArea(db, orgId, period.from, period.to, {
-      ...filter,
-      expenseArea: filter.expenseArea,
-    });
+    const area = { ...filter, expenseArea: filter.expenseArea };
+    const [a, b] = await Promise.all([
+      repo.countSuppliersInArea(db, orgId, first.from, first.to, area),
+      repo.countSuppliersInArea(db, orgId, last.from, last.to, area),
+    ]);
+    return (period: Period): Counts => (period.year === first.year ? a : b);
   }
-  return (
-    (await repo.countSuppliersByYear(db, orgId, period.year, period.year, filter))[0] ?? NO_COUNTS
-  );
+  const rows = filter.tag
+    ? await repo.countSuppliersByYear(db, orgId, first.year, last.year, filter)
+    : await repo.findSupplierCounts(db, orgId, first.year, last.year);
+  const byYear = new Map(rows.map((r) => [r.year, r]));
+  return (period: Period): Counts => byYear.get(period.year) ?? NO_COUNTS;
 }
 
 export interface MetricsQuery {
@@ -183,12 +198,14 @@ export async function getMetrics(db: Kysely<DB>, orgId: string, query: MetricsQu
     ...(query.expenseArea !== undefined ? { expenseArea: query.expenseArea } : {}),
     ...(query.tag ? { tag: { column: TAG_COLUMNS[query.tag.name], value: query.tag.value } } : {}),
   };
-  const [current, before, counts, beforeCounts] = await Promise.all([
-    yearSums(db, orgId, period, filter),
-    yearSums(db, orgId, previous, filter),
-    yearCounts(db, orgId, period, filter),
-    yearCounts(db, orgId, previous, filter),
+  const [sums, counted] = await Promise.all([
+    sumsByYear(db, orgId, previous, period, filter),
+    countsByYear(db, orgId, previous, period, filter),
   ]);
+  const current = sums(period);
+  const before = sums(previous);
+  const counts = counted(period);
+  const beforeCounts = counted(previous);
   return {
     organisation: orgId,
     year: query.year,
@@ -329,7 +346,7 @@ export async function getTrend(db: Kysely<DB>, orgId: string, fromYear: number, 
   const last = financialYear(toYear, startMonth);
   const [months, counts] = await Promise.all([
     repo.sumByMonth(db, orgId, first.from, last.to),
-    repo.countSuppliersByYear(db, orgId, fromYear, toYear),
+    repo.findSupplierCounts(db, orgId, fromYear, toYear),
   ]);
   const countsByYear = new Map(counts.map((c) => [c.year, c]));
   const years = [];

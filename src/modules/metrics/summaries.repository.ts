@@ -6,6 +6,7 @@ import type { DB } from '../../db/schema.ts';
  *   metric_months  = sum by (month, tags, redacted)
  *   metric_cells   = sum by (month, expense area, expense type, tags, redacted)
  *   supplier_years = sum by (financial year, supplier)
+ *   supplier_counts = suppliers with positive net spend per year, by tag (refreshed whole)
  * Every change is applied as a signed delta (+1 to add, -1 to take away) in the caller's
  * transaction: an upload in or out, or a set of suppliers out (old tags) and back in (new
  * tags) around a re-tag. Rows that come to nothing are removed.
@@ -99,7 +100,12 @@ export async function rebuildSummaries(
   orgId: string,
   startMonth: number,
 ): Promise<void> {
-  for (const table of ['metric_months', 'metric_cells', 'supplier_years'] as const) {
+  for (const table of [
+    'metric_months',
+    'metric_cells',
+    'supplier_years',
+    'supplier_counts',
+  ] as const) {
     await db.deleteFrom(table).where('org_id', '=', orgId).execute();
   }
   const from = sql`spend_summary s LEFT JOIN supplier_tags t ON t.org_id = s.org_id AND t.supplier_key = s.supplier_key`;
@@ -119,4 +125,19 @@ export async function rebuildSummaries(
     FROM spend_summary s WHERE s.org_id = ${orgId} AND s.supplier_key IS NOT NULL GROUP BY 1, 2, 3`.execute(
     db,
   );
+  await refreshSupplierCounts(db, orgId);
+}
+
+/**
+ * Recounts an organisation's suppliers with positive net spend per financial year, by tag.
+ * Called after anything that moves spend between suppliers or changes their tags.
+ */
+export async function refreshSupplierCounts(db: Transaction<DB>, orgId: string): Promise<void> {
+  await db.deleteFrom('supplier_counts').where('org_id', '=', orgId).execute();
+  await sql`
+    INSERT INTO supplier_counts (org_id, year, suppliers, local, vcfse, sme)
+    SELECT y.org_id, y.year, count(*), count(*) FILTER (WHERE t.local), count(*) FILTER (WHERE t.vcfse), count(*) FILTER (WHERE t.sme)
+    FROM supplier_years y LEFT JOIN supplier_tags t ON t.org_id = y.org_id AND t.supplier_key = y.supplier_key
+    WHERE y.org_id = ${orgId} AND y.amount_pence > 0
+    GROUP BY y.org_id, y.year`.execute(db);
 }
