@@ -61,6 +61,24 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       PRIMARY KEY (org_id, year, supplier_key)
     )`.execute(db);
 
+  // Each month's headline sums, whatever the tags: what the unfiltered headline and trend read.
+  // Refreshed for the organisation from metric_months whenever that changes.
+  await sql`
+    CREATE TABLE month_totals (
+      org_id text NOT NULL,
+      month date NOT NULL,
+      total bigint NOT NULL,
+      payments bigint NOT NULL,
+      local bigint NOT NULL,
+      wider_area bigint NOT NULL,
+      deprived_area bigint NOT NULL,
+      vcfse bigint NOT NULL,
+      sme bigint NOT NULL,
+      unknown_location bigint NOT NULL,
+      redacted bigint NOT NULL,
+      PRIMARY KEY (org_id, month)
+    )`.execute(db);
+
   // The supplier counts of each financial year (positive net spend, by tag): read by every
   // headline call, recomputed for the organisation whenever its spend or its tags change.
   await sql`
@@ -77,6 +95,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`DROP TABLE supplier_counts`.execute(db);
+  await sql`DROP TABLE month_totals`.execute(db);
   await sql`DROP TABLE supplier_years`.execute(db);
   await sql`DROP TABLE metric_cells`.execute(db);
   await sql`DROP TABLE metric_months`.execute(db);

@@ -65,7 +65,21 @@ export async function bulkCopyText<DB>(
   return result.rows[0]?.count ?? 0;
 }
 
-/** Wraps a pool client's `query` so the bulkCopy marker runs a COPY on that client. */
+/**
+ * Marks a query to run as a named prepared statement: planned once per connection, not on
+ * every call. For the few queries every dashboard request makes. `name` must be unique to the
+ * query text.
+ */
+export function preparedStatementMarker(name: string): string {
+  if (!/^[a-z_]+$/.test(name)) throw new Error(`not a statement name: ${name}`);
+  return `${PREPARED}${name} */ `;
+}
+const PREPARED = '/* cwb:prepared:';
+
+/**
+ * Wraps a pool client's `query`: the bulkCopy marker runs a COPY on that client, and a query
+ * marked with preparedStatementMarker() is sent as a named prepared statement.
+ */
 export function installBulkCopy(client: pg.PoolClient, target: CopyTarget): void {
   const original = client.query.bind(client) as (...args: unknown[]) => unknown;
   const wrapped = (...args: unknown[]): unknown => {
@@ -77,6 +91,10 @@ export function installBulkCopy(client: pg.PoolClient, target: CopyTarget): void
         rows: [{ count }],
         fields: [],
       }));
+    }
+    if (typeof text === 'string' && text.startsWith(PREPARED)) {
+      const name = text.slice(PREPARED.length, text.indexOf(' */'));
+      return original({ name, text, values });
     }
     return original(...args);
   };

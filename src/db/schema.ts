@@ -293,6 +293,20 @@ export interface MetricCellsTable extends TagFlags {
   payment_count: Money;
 }
 
+export interface MonthTotalsTable {
+  org_id: string;
+  month: string;
+  total: Money;
+  payments: Money;
+  local: Money;
+  wider_area: Money;
+  deprived_area: Money;
+  vcfse: Money;
+  sme: Money;
+  unknown_location: Money;
+  redacted: Money;
+}
+
 export interface SupplierCountsTable {
   org_id: string;
   year: number;
@@ -333,4 +347,5 @@ export interface DB {
   metric_cells: MetricCellsTable;
   supplier_years: SupplierYearsTable;
   supplier_counts: SupplierCountsTable;
+  month_totals: MonthTotalsTable;
 }

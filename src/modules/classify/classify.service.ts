@@ -60,7 +60,7 @@ export async function tagSuppliers(
       if (keys) await summaries.applyTaggedSpend(trx, orgId, { supplierKeys: batchKeys }, 1);
     }
     if (!keys) await summaries.rebuildSummaries(trx, orgId, org.year_start_month);
-    else if (suppliers.length > 0) await summaries.refreshSupplierCounts(trx, orgId);
+    else if (suppliers.length > 0) await summaries.refreshTotals(trx, orgId);
     return suppliers.length;
   });
 }

@@ -241,7 +241,7 @@ export async function ingestLedger(db: Kysely<DB>, request: UploadRequest): Prom
         await yearStartMonthOf(trx, orgId),
         1,
       );
-      await metricSummaries.refreshSupplierCounts(trx, orgId);
+      await metricSummaries.refreshTotals(trx, orgId);
       return {
         rowsLoaded: file.rowsValid - duplicates.count,
         rowsDuplicate: duplicates.count,
@@ -354,7 +354,7 @@ export async function deleteUpload(
       await yearStartMonthOf(trx, orgId),
       -1,
     );
-    await metricSummaries.refreshSupplierCounts(trx, orgId);
+    await metricSummaries.refreshTotals(trx, orgId);
     await repo.deleteSpendSummary(trx, orgId, id);
     const payments = await repo.deleteUploadWithPayments(trx, orgId, id);
     await insertAuditEntry(trx, {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ApiKeyRole, DB } from '../../db/schema.ts';
 import type { Principal } from '../../http/access.ts';
+import { DbMemo } from '../../db/memo.ts';
 import { notFound } from '../../http/problem.ts';
 import { insertAuditEntry } from '../audit/audit.repository.ts';
 import { findOrganisation } from '../organisations/organisations.repository.ts';
@@ -9,6 +10,13 @@ import * as keys from './keys.repository.ts';
 
 /** How stale `last_used_at` may get before a request refreshes it (one write a minute, not one a request). */
 const TOUCH_INTERVAL_MS = 60_000;
+
+/**
+ * Keys seen in the last few seconds, by hash: most requests then need no key lookup. A key
+ * revoked here is forgotten at once; revoked in another process, it is refused within the TTL.
+ */
+const KEY_MEMO_TTL_MS = 5_000;
+const keyMemo = new DbMemo<keys.ApiKeyRow>(KEY_MEMO_TTL_MS);
 
 /**
  * Resolves a bearer token to the principal it stands for: the admin token, or a stored key
@@ -23,10 +31,13 @@ export async function authenticate(
     return { role: 'admin', orgId: null, actor: 'admin-token', keyId: null };
   }
   if (!looksLikeApiKey(token)) return null;
-  const row = await keys.findApiKeyByHash(db, hashApiKey(token));
+  const row = await keyMemo.get(db, hashApiKey(token), () =>
+    keys.findApiKeyByHash(db, hashApiKey(token)),
+  );
   if (!row || row.revoked_at !== null) return null;
   if (row.last_used_at === null || Date.now() - row.last_used_at.getTime() > TOUCH_INTERVAL_MS) {
     await keys.touchApiKey(db, row.org_id, row.id);
+    row.last_used_at = new Date();
   }
   return { role: row.role, orgId: row.org_id, actor: row.prefix, keyId: row.id };
 }
@@ -80,7 +91,7 @@ export async function revokeApiKey(
   orgId: string,
   id: string,
 ): Promise<keys.ApiKeyRow> {
-  return db.transaction().execute(async (trx) => {
+  const revoked = await db.transaction().execute(async (trx) => {
     const before = await keys.findApiKey(trx, orgId, id);
     if (!before) throw notFound(`Key ${id}`);
     const row = await keys.revokeApiKey(trx, orgId, id);
@@ -95,4 +106,7 @@ export async function revokeApiKey(
     });
     return row;
   });
+  // Forgotten after the commit: forgetting earlier would let a request re-read the key unrevoked.
+  keyMemo.forget(db, (_hash, key) => key.id === id);
+  return revoked;
 }

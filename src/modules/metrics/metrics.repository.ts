@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { preparedStatementMarker } from '../../db/bulk-copy.ts';
 import type { DB } from '../../db/schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -242,4 +243,54 @@ export async function findSupplierCounts(
     vcfse: BigInt(r.vcfse),
     sme: BigInt(r.sme),
   }));
+}
+
+/**
+ * The unfiltered headline data of a span of years in one round trip: the kept month totals of
+ * [from, to] and the kept supplier counts of [fromYear, toYear].
+ */
+export async function sumMonthsAndCounts(
+  db: Db,
+  orgId: string,
+  span: { from: string; to: string; fromYear: number; toYear: number },
+): Promise<{ months: (SpendSums & { month: string })[]; counts: SupplierCounts[] }> {
+  // One statement, prepared: every dashboard request makes it. Counts rows carry their figures
+  // in the first columns.
+  const { rows } = await sql<
+    { kind: 'month' | 'count'; month: string | null; year: number | null } & Record<
+      'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i',
+      bigint
+    >
+  >`${sql.raw(preparedStatementMarker('headline_data'))}
+    SELECT 'month' AS kind, month::text AS month, NULL::int AS year, total AS a, payments AS b, local AS c, wider_area AS d,
+           deprived_area AS e, vcfse AS f, sme AS g, unknown_location AS h, redacted AS i
+    FROM month_totals WHERE org_id = ${orgId} AND month BETWEEN ${span.from}::date AND ${span.to}::date
+    UNION ALL
+    SELECT 'count', NULL, year, suppliers::bigint, local::bigint, vcfse::bigint, sme::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint
+    FROM supplier_counts WHERE org_id = ${orgId} AND year BETWEEN ${span.fromYear}::int AND ${span.toYear}::int`.execute(
+    db,
+  );
+  const months: (SpendSums & { month: string })[] = [];
+  const counts: SupplierCounts[] = [];
+  for (const r of rows) {
+    if (r.kind === 'month') {
+      months.push({
+        month: r.month!,
+        total: r.a,
+        payments: r.b,
+        local: r.c,
+        wider_area: r.d,
+        deprived_area: r.e,
+        vcfse: r.f,
+        sme: r.g,
+        unknown_location: r.h,
+        redacted: r.i,
+      });
+    } else {
+      counts.push({ year: r.year!, suppliers: r.a, local: r.b, vcfse: r.c, sme: r.d });
+    }
+  }
+  months.sort((x, y) => x.month.localeCompare(y.month));
+  counts.sort((x, y) => x.year - y.year);
+  return { months, counts };
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { formatPence } from '../../money.ts';
-import { findOrganisation } from '../organisations/organisations.repository.ts';
+import { findOrganisationSettings } from '../organisations/organisations.service.ts';
 import { financialYear, monthsOf, quartersOf, type Period } from './periods.ts';
 import * as repo from './metrics.repository.ts';
 
@@ -139,9 +139,46 @@ async function organisationPeriod(
   orgId: string,
   year: number,
 ): Promise<{ period: Period; startMonth: number }> {
-  const org = await findOrganisation(db, orgId);
+  const org = await findOrganisationSettings(db, orgId);
   if (!org) throw notFound(`Organisation ${orgId}`);
   return { period: financialYear(year, org.year_start_month), startMonth: org.year_start_month };
+}
+
+/**
+ * Sums and supplier counts of years [first, last]: one round trip without filters (the call
+ * every dashboard makes), separate queries with them.
+ */
+async function yearData(
+  db: Kysely<DB>,
+  orgId: string,
+  first: Period,
+  last: Period,
+  filter: repo.MetricFilter,
+) {
+  if (filter.expenseArea === undefined && filter.tag === undefined) {
+    const { months, counts } = await repo.sumMonthsAndCounts(db, orgId, {
+      from: first.from,
+      to: last.to,
+      fromYear: first.year,
+      toYear: last.year,
+    });
+    const byYear = new Map(counts.map((c) => [c.year, c]));
+    return [
+      yearsOf(months),
+      (period: Period): Counts => byYear.get(period.year) ?? NO_COUNTS,
+    ] as const;
+  }
+  return Promise.all([
+    sumsByYear(db, orgId, first, last, filter),
+    countsByYear(db, orgId, first, last, filter),
+  ]);
+}
+
+function yearsOf(months: (repo.SpendSums & { month: string })[]) {
+  return (period: Period) => {
+    const inYear = months.filter((m) => m.month >= period.from && m.month <= period.to);
+    return { total: inYear.reduce<Sums>((sum, m) => add(sum, m), ZERO), months: inYear };
+  };
 }
 
 /** Sums of each year's months (years [first, last], one query), and the months themselves. */
@@ -152,11 +189,7 @@ async function sumsByYear(
   last: Period,
   filter: repo.MetricFilter,
 ) {
-  const months = await repo.sumByMonth(db, orgId, first.from, last.to, filter);
-  return (period: Period) => {
-    const inYear = months.filter((m) => m.month >= period.from && m.month <= period.to);
-    return { total: inYear.reduce<Sums>((sum, m) => add(sum, m), ZERO), months: inYear };
-  };
+  return yearsOf(await repo.sumByMonth(db, orgId, first.from, last.to, filter));
 }
 
 /** Supplier counts of years [fromYear, toYear]: kept counts, or counted afresh under a filter. */
@@ -198,10 +231,7 @@ export async function getMetrics(db: Kysely<DB>, orgId: string, query: MetricsQu
     ...(query.expenseArea !== undefined ? { expenseArea: query.expenseArea } : {}),
     ...(query.tag ? { tag: { column: TAG_COLUMNS[query.tag.name], value: query.tag.value } } : {}),
   };
-  const [sums, counted] = await Promise.all([
-    sumsByYear(db, orgId, previous, period, filter),
-    countsByYear(db, orgId, previous, period, filter),
-  ]);
+  const [sums, counted] = await yearData(db, orgId, previous, period, filter);
   const current = sums(period);
   const before = sums(previous);
   const counts = counted(period);
@@ -344,10 +374,12 @@ export async function getTrend(db: Kysely<DB>, orgId: string, fromYear: number, 
   const { startMonth } = await organisationPeriod(db, orgId, fromYear);
   const first = financialYear(fromYear, startMonth);
   const last = financialYear(toYear, startMonth);
-  const [months, counts] = await Promise.all([
-    repo.sumByMonth(db, orgId, first.from, last.to),
-    repo.findSupplierCounts(db, orgId, fromYear, toYear),
-  ]);
+  const { months, counts } = await repo.sumMonthsAndCounts(db, orgId, {
+    from: first.from,
+    to: last.to,
+    fromYear,
+    toYear,
+  });
   const countsByYear = new Map(counts.map((c) => [c.year, c]));
   const years = [];
   for (let year = fromYear; year <= toYear; year++) {

@@ -6,6 +6,7 @@ import type { DB } from '../../db/schema.ts';
  *   metric_months  = sum by (month, tags, redacted)
  *   metric_cells   = sum by (month, expense area, expense type, tags, redacted)
  *   supplier_years = sum by (financial year, supplier)
+ *   month_totals   = each month's headline sums (refreshed whole, from metric_months)
  *   supplier_counts = suppliers with positive net spend per year, by tag (refreshed whole)
  * Every change is applied as a signed delta (+1 to add, -1 to take away) in the caller's
  * transaction: an upload in or out, or a set of suppliers out (old tags) and back in (new
@@ -125,14 +126,23 @@ export async function rebuildSummaries(
     FROM spend_summary s WHERE s.org_id = ${orgId} AND s.supplier_key IS NOT NULL GROUP BY 1, 2, 3`.execute(
     db,
   );
-  await refreshSupplierCounts(db, orgId);
+  await refreshTotals(db, orgId);
 }
 
 /**
- * Recounts an organisation's suppliers with positive net spend per financial year, by tag.
- * Called after anything that moves spend between suppliers or changes their tags.
+ * Recomputes an organisation's month totals and its supplier counts (positive net spend per
+ * financial year, by tag). Called after anything that moves spend or changes tags.
  */
-export async function refreshSupplierCounts(db: Transaction<DB>, orgId: string): Promise<void> {
+export async function refreshTotals(db: Transaction<DB>, orgId: string): Promise<void> {
+  await db.deleteFrom('month_totals').where('org_id', '=', orgId).execute();
+  await sql`
+    INSERT INTO month_totals (org_id, month, total, payments, local, wider_area, deprived_area, vcfse, sme, unknown_location, redacted)
+    SELECT org_id, month, sum(amount_pence), sum(payment_count),
+           coalesce(sum(amount_pence) FILTER (WHERE local), 0), coalesce(sum(amount_pence) FILTER (WHERE wider_area), 0),
+           coalesce(sum(amount_pence) FILTER (WHERE deprived_area), 0), coalesce(sum(amount_pence) FILTER (WHERE vcfse), 0),
+           coalesce(sum(amount_pence) FILTER (WHERE sme), 0), coalesce(sum(amount_pence) FILTER (WHERE local IS NULL), 0),
+           coalesce(sum(amount_pence) FILTER (WHERE redacted), 0)
+    FROM metric_months WHERE org_id = ${orgId} GROUP BY org_id, month`.execute(db);
   await db.deleteFrom('supplier_counts').where('org_id', '=', orgId).execute();
   await sql`
     INSERT INTO supplier_counts (org_id, year, suppliers, local, vcfse, sme)

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { Principal } from '../../http/access.ts';
+import { DbMemo } from '../../db/memo.ts';
 import { conflict, notFound } from '../../http/problem.ts';
 import { insertAuditEntry } from '../audit/audit.repository.ts';
 import { tagSuppliers } from '../classify/classify.service.ts';
@@ -11,6 +12,20 @@ import type {
   Organisation,
   UpdateOrganisation,
 } from './organisations.schemas.ts';
+
+/**
+ * An organisation's settings as every figure request needs them (areas, year start), remembered
+ * for a few seconds; changed here, forgotten at once.
+ */
+const settingsMemo = new DbMemo<repo.OrganisationRow>(5_000);
+
+/** The organisation's row, for the many reads that only need its settings. */
+export async function findOrganisationSettings(
+  db: Kysely<DB>,
+  id: string,
+): Promise<repo.OrganisationRow | undefined> {
+  return settingsMemo.get(db, id, () => repo.findOrganisation(db, id));
+}
 
 /** Row to API object: the one place snake_case becomes camelCase for organisations. */
 export function toOrganisation(row: repo.OrganisationRow): Organisation {
@@ -72,7 +87,7 @@ export async function updateOrganisation(
   id: string,
   changes: UpdateOrganisation,
 ): Promise<Organisation> {
-  return db.transaction().execute(async (trx) => {
+  const updated = await db.transaction().execute(async (trx) => {
     const before = await repo.findOrganisation(trx, id);
     if (!before) throw notFound(`Organisation ${id}`);
     const row = await repo.updateOrganisation(trx, id, changes);
@@ -101,4 +116,6 @@ export async function updateOrganisation(
     });
     return organisation;
   });
+  settingsMemo.forget(db, (key) => key === id);
+  return updated;
 }
