@@ -12,7 +12,7 @@ export class DbMemo<T> {
   /** The remembered value, or `load()`'s (remembered unless undefined). */
   async get(db: object, key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
     let entries = this.byDb.get(db);
-    if (!entries) this.byDb.set(db, (entries = new Map()));
+    if (!entries) this.byDb.set(db, (entries = new Map<string, { value: T; expires: number }>()));
     const hit = entries.get(key);
     const now = Date.now();
     if (hit && hit.expires > now) return hit.value;
