@@ -238,7 +238,7 @@ async function runPhase(kind: string): Promise<void> {
       payments,
       loadSeconds: +loadSeconds.toFixed(1),
       latency,
-      sample: (check.json() as { totalSpend: string }).totalSpend,
+      sample: check.json<{ totalSpend: string }>().totalSpend,
       peakRssMb: mb(),
     }),
   );
