@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import { pick, seededRandom } from '../../src/demo/random.ts';
 
 /*
- * A large ledger in the shape councils really publish: a title and a blank line above the
- * header, CRLF, Windows-1252 £ signs, Gross/VAT/Net columns, trailing empty columns,
+ * A large ledger in the shape councils really publish: suppliers mostly paid by one service
+ * for one or two kinds of thing; a title and a blank line above the header, CRLF, Windows-1252 £ signs, Gross/VAT/Net columns, trailing empty columns,
  * quoted names with commas, "£1,234.56" and "(123.45)" credit notes, dd/mm/yyyy dates,
  * redacted individuals. Returns the expected count and total so the load can be checked.
  */
@@ -85,11 +85,14 @@ export async function writeMessyLedger(
   seed = 20221,
 ): Promise<GeneratedLedger> {
   const random = seededRandom(seed);
+  // As in real ledgers, a supplier is mostly paid by one service for one or two kinds of thing.
   const suppliers = Array.from({ length: 20_000 }, (_, i) => {
     const name = `${pick(random, WORDS)} ${pick(random, TRADES)} ${pick(random, FORMS)}`;
     return {
       id: `S${String(i + 1).padStart(6, '0')}`,
       name: random() < 0.2 ? `"${name.replace(' ', ', ')}"` : name,
+      area: pick(random, AREAS),
+      types: [pick(random, TYPES), pick(random, TYPES)],
     };
   });
   const out = createWriteStream(file);
@@ -115,10 +118,18 @@ export async function writeMessyLedger(
     const vat = Math.floor(pence / 5);
     const redacted = random() < 0.02;
     const supplier = redacted
-      ? { id: 'X000000', name: 'Redacted Personal Information' }
+      ? {
+          id: 'X000000',
+          name: 'Redacted Personal Information',
+          area: pick(random, AREAS),
+          types: [pick(random, TYPES)],
+        }
       : pick(random, suppliers);
+    const usual = random() < 0.9;
+    const area = usual ? supplier.area : pick(random, AREAS);
+    const type = usual ? pick(random, supplier.types) : pick(random, TYPES);
     buffer +=
-      `Wigan Council,"${pick(random, AREAS)}",${pick(random, TYPES)},${date},TX${String(i).padStart(8, '0')},${supplier.id},${supplier.name},` +
+      `Wigan Council,"${area}",${type},${date},TX${String(i).padStart(8, '0')},${supplier.id},${supplier.name},` +
       `${((pence + vat) / 100).toFixed(2)},${(vat / 100).toFixed(2)},${net},,\r\n`;
     if (buffer.length > 1 << 20) {
       if (!out.write(encode(buffer))) await once(out, 'drain');

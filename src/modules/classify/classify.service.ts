@@ -35,6 +35,10 @@ export async function tagSuppliers(
   db: Db,
   orgId: string,
   keys?: readonly string[],
+  options: {
+    /** Suppliers known to have no spend yet (just added): no spend to move between tags. */
+    withoutSpend?: ReadonlySet<string>;
+  } = {},
 ): Promise<number> {
   return inTransaction(db, async (trx) => {
     const org = await findOrganisation(trx, orgId);
@@ -44,6 +48,9 @@ export async function tagSuppliers(
     for (let i = 0; i < suppliers.length; i += BATCH) {
       const batch = suppliers.slice(i, i + BATCH);
       const batchKeys = batch.map((s) => s.supplier_key);
+      const withSpend = options.withoutSpend
+        ? batchKeys.filter((k) => !options.withoutSpend!.has(k))
+        : batchKeys;
       const gathered = await gatherFacts(trx, orgId, batch);
       const places = await findPlaces(
         trx,
@@ -55,9 +62,9 @@ export async function tagSuppliers(
       });
       // The figures follow the tags: take these suppliers' spend out under the old tags, put it
       // back under the new. (Re-tagging everyone rebuilds the summaries once, below.)
-      if (keys) await summaries.applyTaggedSpend(trx, orgId, { supplierKeys: batchKeys }, -1);
+      if (keys) await summaries.applyTaggedSpend(trx, orgId, { supplierKeys: withSpend }, -1);
       await repo.replaceTags(trx, orgId, batchKeys, tags);
-      if (keys) await summaries.applyTaggedSpend(trx, orgId, { supplierKeys: batchKeys }, 1);
+      if (keys) await summaries.applyTaggedSpend(trx, orgId, { supplierKeys: withSpend }, 1);
     }
     if (!keys) await summaries.rebuildSummaries(trx, orgId, org.year_start_month);
     else if (suppliers.length > 0) await summaries.refreshTotals(trx, orgId);

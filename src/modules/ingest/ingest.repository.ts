@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { bulkCopy, bulkCopyText, escapeCopyText } from '../../db/bulk-copy.ts';
+import { bulkCopyText, escapeCopyText } from '../../db/bulk-copy.ts';
 import type { DB, UploadKind, UploadsTable } from '../../db/schema.ts';
 import type { LedgerField, LedgerRow } from './ledger-csv.ts';
 import type { SummaryCell } from './ledger-summary.ts';
@@ -287,28 +287,28 @@ export async function sumPayments(
   return query.executeTakeFirstOrThrow();
 }
 
-/** Writes an upload's spend summary cells (aggregated while the file was read). */
+/** Writes an upload's spend summary cells (aggregated while the file was read), straight as COPY text. */
 export async function copySpendSummary(
   db: Transaction<DB>,
   orgId: string,
   uploadId: string,
   cells: Iterable<SummaryCell>,
 ): Promise<number> {
-  const rows = function* () {
-    for (const c of cells)
-      yield [
-        orgId,
-        uploadId,
-        c.month,
-        c.supplierKey,
-        c.redacted,
-        c.expenseArea,
-        c.expenseType,
-        c.pence,
-        c.count,
-      ];
-  };
-  return bulkCopy(
+  const prefix = `${escapeCopyText(orgId)}\t${uploadId}\t`;
+  async function* pieces(): AsyncGenerator<string> {
+    let text = '';
+    let n = 0;
+    for (const c of cells) {
+      text += `${prefix}${c.month}\t${c.supplierKey === null ? '\\N' : escapeCopyText(c.supplierKey)}\t${c.redacted ? 't' : 'f'}\t${textOrNull(c.expenseArea)}\t${textOrNull(c.expenseType)}\t${c.pence}\t${c.count}\n`;
+      if (++n === 2048) {
+        yield text;
+        text = '';
+        n = 0;
+      }
+    }
+    if (text !== '') yield text;
+  }
+  return bulkCopyText(
     db,
     'spend_summary',
     [
@@ -322,8 +322,12 @@ export async function copySpendSummary(
       'amount_pence',
       'payment_count',
     ],
-    rows(),
+    pieces(),
   );
+}
+
+function textOrNull(value: string | null): string {
+  return value === null ? '\\N' : escapeCopyText(value);
 }
 
 /** Rebuilds an upload's spend summary from its stored payments (after overlapping rows were removed). */

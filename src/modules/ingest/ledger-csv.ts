@@ -1,4 +1,5 @@
 import type { CsvRecord } from '../../csv/csv-reader.ts';
+import { ownString } from '../../csv/own-string.ts';
 import {
   normaliseCharityNumber,
   normaliseCompanyNumber,
@@ -542,7 +543,7 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
     let result = this.dates.get(raw);
     if (result === undefined) {
       result = parseDate(raw);
-      if (this.dates.size < 100_000) this.dates.set(raw, result);
+      if (this.dates.size < 100_000) this.dates.set(ownString(raw), result);
     }
     return result;
   }
@@ -550,8 +551,8 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
   private name(raw: string): { key: string; redacted: boolean } {
     let result = this.names.get(raw);
     if (result === undefined) {
-      result = { key: normaliseName(raw), redacted: isRedactedName(raw) };
-      if (this.names.size < 200_000) this.names.set(raw, result);
+      result = { key: ownString(normaliseName(raw)), redacted: isRedactedName(raw) };
+      if (this.names.size < 200_000) this.names.set(ownString(raw), result);
     }
     return result;
   }

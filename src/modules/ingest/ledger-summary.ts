@@ -1,9 +1,13 @@
+import { ownString } from '../../csv/own-string.ts';
 import type { LedgerRow } from './ledger-csv.ts';
 
 /*
  * What an upload adds, gathered while its rows stream past (no second pass over the table):
  * the suppliers it pays, and its spend by month, supplier, expense area and expense type.
- * Sums are bigint pence.
+ *
+ * Compact, because a large file can have nearly as many such cells as rows: suppliers, areas
+ * and types are numbered, a cell's key packs the numbers into one safe integer, and the sums
+ * live in typed arrays. Pence sums are integers held exactly (checked to stay below 2^53).
  */
 
 export interface SupplierSeen {
@@ -28,49 +32,331 @@ export interface SummaryCell {
   count: number;
 }
 
-/** Separates the parts of a cell's key; cannot occur in CSV text the reader hands over. */
-const SEP = '\u0000';
+// Key layout (53 bits): supplier (20 bits, 0 = redacted) | month offset (8) | area (12) | type (12) | spare (1).
+const TYPE_LIMIT = 4096;
+const AREA_LIMIT = 4096;
+const MONTH_LIMIT = 256;
+const SUPPLIER_LIMIT = 1 << 20;
+
+export class SummaryLimitError extends Error {}
+
+/** A supplier's tags as the metric summaries key them (null: unknown). */
+export interface TagValues {
+  local: boolean | null;
+  wider_area: boolean | null;
+  deprived_area: boolean | null;
+  vcfse: boolean | null;
+  sme: boolean | null;
+}
+
+type Sum = { pence: bigint; count: number };
+type Flags = TagValues & { redacted: boolean };
+
+export interface TaggedDeltas {
+  months: (Flags & Sum & { month: string })[];
+  cells: (Flags &
+    Sum & { month: string; expenseArea: string | null; expenseType: string | null })[];
+  supplierYears: (Sum & { year: number; supplierKey: string })[];
+}
+
+const TAG_NAMES = ['local', 'wider_area', 'deprived_area', 'vcfse', 'sme'] as const;
+/** 3^5 tag combinations (each unknown, false or true), times two for redacted. */
+const TAG_CODES = 243 * 2;
+
+function tagCode(tags: TagValues | null): number {
+  let code = 0;
+  for (let i = TAG_NAMES.length - 1; i >= 0; i--) {
+    const v = tags ? tags[TAG_NAMES[i]!] : null;
+    code = code * 3 + (v === null ? 0 : v ? 2 : 1);
+  }
+  return code;
+}
+
+function decodeTagCode(code: number): TagValues {
+  const out = {} as TagValues;
+  for (const name of TAG_NAMES) {
+    const v = code % 3;
+    out[name] = v === 0 ? null : v === 2;
+    code = Math.floor(code / 3);
+  }
+  return out;
+}
+
+class Dictionary {
+  readonly values: (string | null)[] = [];
+  private readonly index = new Map<string | null, number>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly what: string,
+  ) {}
+
+  id(value: string | null): number {
+    let id = this.index.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      if (id >= this.limit)
+        throw new SummaryLimitError(
+          `The file has more than ${this.limit - 1} different ${this.what}; split it into smaller files.`,
+        );
+      const own = value === null ? null : ownString(value);
+      this.values.push(own);
+      this.index.set(own, id);
+    }
+    return id;
+  }
+}
+
+/**
+ * Cell key -> cell number, an open-addressing hash table over typed arrays. Cell keys go up
+ * to 2^53: in a Map each would be a heap-allocated number, and a large file has hundreds of
+ * thousands of them. Here nothing is allocated per row.
+ */
+class CellIndex {
+  private keys = new Float64Array(1 << 16);
+  private cells = new Int32Array(1 << 16).fill(-1);
+  private mask = (1 << 16) - 1;
+  private used = 0;
+
+  /** The cell number of `key`, or -1. */
+  get(key: number): number {
+    for (let slot = this.slot(key); ; slot = (slot + 1) & this.mask) {
+      const cell = this.cells[slot]!;
+      if (cell === -1 || this.keys[slot] === key) return cell;
+    }
+  }
+
+  set(key: number, cell: number): void {
+    if ((this.used + 1) * 2 > this.mask) this.grow();
+    let slot = this.slot(key);
+    while (this.cells[slot] !== -1) slot = (slot + 1) & this.mask;
+    this.keys[slot] = key;
+    this.cells[slot] = cell;
+    this.used++;
+  }
+
+  private slot(key: number): number {
+    const low = key >>> 0;
+    const high = (key / 4294967296) >>> 0;
+    let h = Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    return (h ^ (h >>> 16)) & this.mask;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const cells = this.cells;
+    this.keys = new Float64Array(keys.length * 2);
+    this.cells = new Int32Array(cells.length * 2).fill(-1);
+    this.mask = this.keys.length - 1;
+    this.used = 0;
+    for (let i = 0; i < keys.length; i++) if (cells[i] !== -1) this.set(keys[i]!, cells[i]!);
+  }
+}
 
 export class LedgerSummary {
-  readonly suppliers = new Map<string, SupplierSeen>();
-  readonly cells = new Map<string, SummaryCell>();
+  /** Suppliers paid, in order of first appearance; their number is their index + 1. */
+  readonly supplierList: SupplierSeen[] = [];
+  private readonly supplierIds = new Map<string, number>();
+  private readonly areas = new Dictionary(AREA_LIMIT, 'expense areas');
+  private readonly types = new Dictionary(TYPE_LIMIT, 'expense types');
+  /** Month numbers (year * 12 + month - 1) are stored as offsets from the first month seen. */
+  private baseMonth: number | null = null;
+  private readonly cellIds = new CellIndex();
+  private keys = new Float64Array(1024);
+  private pence = new Float64Array(1024);
+  private counts = new Int32Array(1024);
+  private size = 0;
 
   /** Adds one valid row. */
   add(row: LedgerRow): void {
-    const month = `${row.paymentDate.slice(0, 8)}01`;
-    const cellKey = `${month}${SEP}${row.supplierKey ?? ''}${SEP}${row.redacted ? 1 : 0}${SEP}${row.expenseArea ?? ''}${SEP}${row.expenseType ?? ''}`;
-    const cell = this.cells.get(cellKey);
-    if (cell) {
-      cell.pence += BigInt(row.amountPence);
-      cell.count++;
-    } else {
-      this.cells.set(cellKey, {
-        month,
-        supplierKey: row.supplierKey,
-        redacted: row.redacted,
-        expenseArea: row.expenseArea,
-        expenseType: row.expenseType,
-        pence: BigInt(row.amountPence),
-        count: 1,
-      });
+    const supplier = row.supplierKey === null ? 0 : this.supplierId(row);
+    const monthNumber =
+      Number(row.paymentDate.slice(0, 4)) * 12 + Number(row.paymentDate.slice(5, 7)) - 1;
+    this.baseMonth ??= monthNumber - MONTH_LIMIT / 2;
+    const month = monthNumber - this.baseMonth;
+    if (month < 0 || month >= MONTH_LIMIT)
+      throw new SummaryLimitError(
+        'The file spans more than ten years of payment dates; split it into smaller files.',
+      );
+    const key =
+      (((supplier * MONTH_LIMIT + month) * AREA_LIMIT + this.areas.id(row.expenseArea)) *
+        TYPE_LIMIT +
+        this.types.id(row.expenseType)) *
+        2 +
+      (row.redacted ? 1 : 0);
+    let cell = this.cellIds.get(key);
+    if (cell === -1) {
+      cell = this.size++;
+      if (cell === this.keys.length) this.grow();
+      this.cellIds.set(key, cell);
+      this.keys[cell] = key;
     }
-    if (row.supplierKey === null) return;
-    const seen = this.suppliers.get(row.supplierKey);
-    if (seen) {
-      seen.name = row.supplierName ?? seen.name;
-      if (row.companyNumber) seen.companyNumber = row.companyNumber;
-      if (row.charityNumber) seen.charityNumber = row.charityNumber;
-      if (row.vatNumber) seen.vatNumber = row.vatNumber;
-    } else {
-      this.suppliers.set(row.supplierKey, {
-        key: row.supplierKey,
-        name: row.supplierName ?? row.supplierRef ?? row.supplierKey,
+    const sum = this.pence[cell]! + row.amountPence;
+    if (!Number.isSafeInteger(sum))
+      throw new SummaryLimitError(
+        'A month of one supplier sums to more than this service can hold exactly.',
+      );
+    this.pence[cell] = sum;
+    this.counts[cell]! += 1;
+  }
+
+  /** The suppliers paid (key -> what the ledger says). */
+  get suppliers(): Map<string, SupplierSeen> {
+    return new Map(this.supplierList.map((s) => [s.key, s]));
+  }
+
+  get cellCount(): number {
+    return this.size;
+  }
+
+  /** Every cell, decoded. */
+  *cells(): Generator<SummaryCell> {
+    for (let i = 0; i < this.size; i++) {
+      const c = this.decode(i);
+      yield {
+        month: this.monthText(c.month),
+        supplierKey: c.supplier === 0 ? null : this.supplierList[c.supplier - 1]!.key,
+        redacted: c.redacted,
+        expenseArea: this.areas.values[c.area]!,
+        expenseType: this.types.values[c.type]!,
+        pence: BigInt(this.pence[i]!),
+        count: this.counts[i]!,
+      };
+    }
+  }
+
+  /**
+   * This upload's contribution to the metric summaries, once its suppliers' tags are known:
+   * spend by (month, tags), by (month, area, type, tags) and by (financial year, supplier).
+   * One pass over the cells; `tagsOf` gives a supplier's tags (null: not tagged).
+   */
+  taggedDeltas(
+    tagsOf: (supplierKey: string) => TagValues | null,
+    yearStartMonth: number,
+  ): TaggedDeltas {
+    const codes = this.supplierList.map((s) => tagCode(tagsOf(s.key)));
+    const months = new Map<number, Sum>();
+    const cells = new Map<number, Sum>();
+    const years = new Map<number, Sum>();
+    const add = (map: Map<number, Sum>, key: number, pence: number, count: number) => {
+      const entry = map.get(key);
+      if (entry) {
+        entry.pence += BigInt(pence);
+        entry.count += count;
+      } else map.set(key, { pence: BigInt(pence), count });
+    };
+    for (let i = 0; i < this.size; i++) {
+      const c = this.decode(i);
+      const code = (c.supplier === 0 ? 0 : codes[c.supplier - 1]!) * 2 + (c.redacted ? 1 : 0);
+      const pence = this.pence[i]!;
+      const count = this.counts[i]!;
+      add(months, c.month * TAG_CODES + code, pence, count);
+      add(
+        cells,
+        ((c.month * AREA_LIMIT + c.area) * TYPE_LIMIT + c.type) * TAG_CODES + code,
+        pence,
+        count,
+      );
+      if (c.supplier !== 0) {
+        const monthNumber = this.baseMonth! + c.month;
+        const year =
+          Math.floor(monthNumber / 12) - ((monthNumber % 12) + 1 < yearStartMonth ? 1 : 0);
+        add(years, c.supplier * 4096 + (year - 1900), pence, count);
+      }
+    }
+    const flags = (code: number) => {
+      const tags = decodeTagCode(Math.floor(code / 2));
+      return { ...tags, redacted: code % 2 === 1 };
+    };
+    return {
+      months: [...months].map(([key, sum]) => ({
+        month: this.monthText(Math.floor(key / TAG_CODES)),
+        ...flags(key % TAG_CODES),
+        ...sum,
+      })),
+      cells: [...cells].map(([key, sum]) => {
+        const code = key % TAG_CODES;
+        let rest = Math.floor(key / TAG_CODES);
+        const type = rest % TYPE_LIMIT;
+        rest = Math.floor(rest / TYPE_LIMIT);
+        const area = rest % AREA_LIMIT;
+        const month = Math.floor(rest / AREA_LIMIT);
+        return {
+          month: this.monthText(month),
+          expenseArea: this.areas.values[area]!,
+          expenseType: this.types.values[type]!,
+          ...flags(code),
+          ...sum,
+        };
+      }),
+      supplierYears: [...years].map(([key, sum]) => ({
+        year: (key % 4096) + 1900,
+        supplierKey: this.supplierList[Math.floor(key / 4096) - 1]!.key,
+        ...sum,
+      })),
+    };
+  }
+
+  private supplierId(row: LedgerRow): number {
+    const key = row.supplierKey!;
+    let id = this.supplierIds.get(key);
+    if (id === undefined) {
+      id = this.supplierList.length + 1;
+      if (id >= SUPPLIER_LIMIT)
+        throw new SummaryLimitError(
+          `The file pays more than ${SUPPLIER_LIMIT - 2} suppliers; split it into smaller files.`,
+        );
+      const own = ownString(key);
+      this.supplierIds.set(own, id);
+      this.supplierList.push({
+        key: own,
+        name: ownString(row.supplierName ?? row.supplierRef ?? key),
         nameKey: row.supplierNameKey ?? '',
-        ref: row.supplierRef,
+        ref: row.supplierRef === null ? null : ownString(row.supplierRef),
         companyNumber: row.companyNumber,
         charityNumber: row.charityNumber,
         vatNumber: row.vatNumber,
       });
+      return id;
     }
+    const seen = this.supplierList[id - 1]!;
+    if (row.supplierName && row.supplierName !== seen.name) seen.name = ownString(row.supplierName);
+    if (row.companyNumber) seen.companyNumber = row.companyNumber;
+    if (row.charityNumber) seen.charityNumber = row.charityNumber;
+    if (row.vatNumber) seen.vatNumber = row.vatNumber;
+    return id;
+  }
+
+  private decode(i: number) {
+    let key = this.keys[i]!;
+    const redacted = key % 2 === 1;
+    key = Math.floor(key / 2);
+    const type = key % TYPE_LIMIT;
+    key = Math.floor(key / TYPE_LIMIT);
+    const area = key % AREA_LIMIT;
+    key = Math.floor(key / AREA_LIMIT);
+    const month = key % MONTH_LIMIT;
+    const supplier = Math.floor(key / MONTH_LIMIT);
+    return { supplier, month, area, type, redacted };
+  }
+
+  private monthText(offset: number): string {
+    const n = this.baseMonth! + offset;
+    return `${Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}-01`;
+  }
+
+  private grow(): void {
+    const grown = (a: Float64Array) => {
+      const b = new Float64Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.keys = grown(this.keys);
+    this.pence = grown(this.pence);
+    const counts = new Int32Array(this.counts.length * 2);
+    counts.set(this.counts);
+    this.counts = counts;
   }
 }

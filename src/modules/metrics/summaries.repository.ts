@@ -1,5 +1,7 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely';
+import { bulkCopy, type CopyRow } from '../../db/bulk-copy.ts';
 import type { DB } from '../../db/schema.ts';
+import type { TaggedDeltas, TagValues } from '../ingest/ledger-summary.ts';
 
 /*
  * Keeping the metric summaries equal to spend_summary joined to the current tags:
@@ -150,4 +152,128 @@ export async function refreshTotals(db: Transaction<DB>, orgId: string): Promise
     FROM supplier_years y LEFT JOIN supplier_tags t ON t.org_id = y.org_id AND t.supplier_key = y.supplier_key
     WHERE y.org_id = ${orgId} AND y.amount_pence > 0
     GROUP BY y.org_id, y.year`.execute(db);
+}
+
+/**
+ * Adds an upload's contribution, summed in advance (see LedgerSummary.taggedDeltas), to
+ * metric_months, metric_cells and supplier_years: three small COPYs and three upserts, where
+ * applyTaggedSpend would aggregate every row of the upload again.
+ */
+export async function addUploadDeltas(
+  db: Transaction<DB>,
+  orgId: string,
+  deltas: TaggedDeltas,
+): Promise<void> {
+  const flags = (d: TaggedDeltas['months'][number]) => [
+    d.local,
+    d.wider_area,
+    d.deprived_area,
+    d.vcfse,
+    d.sme,
+    d.redacted,
+  ];
+  await upsertThrough(
+    db,
+    'metric_months',
+    [
+      'org_id',
+      'month',
+      'local',
+      'wider_area',
+      'deprived_area',
+      'vcfse',
+      'sme',
+      'redacted',
+      'amount_pence',
+      'payment_count',
+    ],
+    ['org_id', 'month', 'local', 'wider_area', 'deprived_area', 'vcfse', 'sme', 'redacted'],
+    deltas.months.map((d) => [orgId, d.month, ...flags(d), d.pence, d.count]),
+  );
+  await upsertThrough(
+    db,
+    'metric_cells',
+    [
+      'org_id',
+      'month',
+      'expense_area',
+      'expense_type',
+      'local',
+      'wider_area',
+      'deprived_area',
+      'vcfse',
+      'sme',
+      'redacted',
+      'amount_pence',
+      'payment_count',
+    ],
+    [
+      'org_id',
+      'month',
+      'expense_area',
+      'expense_type',
+      'local',
+      'wider_area',
+      'deprived_area',
+      'vcfse',
+      'sme',
+      'redacted',
+    ],
+    deltas.cells.map((d) => [
+      orgId,
+      d.month,
+      d.expenseArea,
+      d.expenseType,
+      ...flags(d),
+      d.pence,
+      d.count,
+    ]),
+  );
+  await upsertThrough(
+    db,
+    'supplier_years',
+    ['org_id', 'year', 'supplier_key', 'amount_pence', 'payment_count'],
+    ['org_id', 'year', 'supplier_key'],
+    deltas.supplierYears.map((d) => [orgId, d.year, d.supplierKey, d.pence, d.count]),
+  );
+}
+
+/** COPY rows into a scratch copy of `table`, then add them in: amounts and counts summed on conflict. */
+async function upsertThrough(
+  db: Transaction<DB>,
+  table: 'metric_months' | 'metric_cells' | 'supplier_years',
+  columns: readonly string[],
+  key: readonly string[],
+  rows: CopyRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const scratch = `${table}_delta`;
+  await sql`CREATE TEMP TABLE ${sql.raw(scratch)} (LIKE ${sql.table(table)}) ON COMMIT DROP`.execute(
+    db,
+  );
+  await bulkCopy(db, scratch, columns, rows);
+  const list = sql.join(columns.map((c) => sql.ref(c)));
+  await sql`
+    INSERT INTO ${sql.table(table)} AS t (${list}) SELECT ${list} FROM ${sql.raw(scratch)}
+    ON CONFLICT (${sql.join(key.map((c) => sql.ref(c)))})
+    DO UPDATE SET amount_pence = t.amount_pence + excluded.amount_pence, payment_count = t.payment_count + excluded.payment_count`.execute(
+    db,
+  );
+  await sql`DROP TABLE ${sql.raw(scratch)}`.execute(db);
+}
+
+/** The tags of some suppliers, as the metric summaries key them. */
+export async function findTagValues(
+  db: Transaction<DB>,
+  orgId: string,
+  supplierKeys: readonly string[],
+): Promise<Map<string, TagValues>> {
+  if (supplierKeys.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('supplier_tags')
+    .select(['supplier_key', 'local', 'wider_area', 'deprived_area', 'vcfse', 'sme'])
+    .where('org_id', '=', orgId)
+    .where(sql<boolean>`supplier_key = any(${[...supplierKeys]}::text[])`)
+    .execute();
+  return new Map(rows.map(({ supplier_key, ...tags }) => [supplier_key, tags]));
 }

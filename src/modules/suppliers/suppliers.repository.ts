@@ -8,18 +8,18 @@ type Db = Kysely<DB> | Transaction<DB>;
 
 /**
  * Adds the suppliers a ledger upload pays, or updates what ledgers say about them. Returns the
- * keys whose tags may change: new suppliers, and those with a new name or register number.
- * A supplier file's name is kept over the ledger's.
+ * keys whose tags may change: the new suppliers, and the known ones with a new name or register
+ * number. A supplier file's name is kept over the ledger's.
  */
 export async function upsertLedgerSuppliers(
   db: Transaction<DB>,
   orgId: string,
   suppliers: Iterable<SupplierSeen>,
-): Promise<string[]> {
+): Promise<{ created: string[]; changed: string[] }> {
   await sql`CREATE TEMP TABLE ledger_supplier_load (
     supplier_key text, name text, name_key text, ref text, company_number text, charity_number text, vat_number text
   ) ON COMMIT DROP`.execute(db);
-  const rows = function* () {
+  const records = function* () {
     for (const s of suppliers)
       yield [s.key, s.name, s.nameKey, s.ref, s.companyNumber, s.charityNumber, s.vatNumber];
   };
@@ -27,10 +27,10 @@ export async function upsertLedgerSuppliers(
     db,
     'ledger_supplier_load',
     ['supplier_key', 'name', 'name_key', 'ref', 'company_number', 'charity_number', 'vat_number'],
-    rows(),
+    records(),
   );
-  const { rows: changed } = await sql<{ supplier_key: string }>`
-    SELECT l.supplier_key FROM ledger_supplier_load l
+  const { rows } = await sql<{ supplier_key: string; created: boolean }>`
+    SELECT l.supplier_key, s.supplier_key IS NULL AS created FROM ledger_supplier_load l
     LEFT JOIN suppliers s ON s.org_id = ${orgId} AND s.supplier_key = l.supplier_key
     WHERE s.supplier_key IS NULL
        OR (s.file_upload_id IS NULL AND s.name_key IS DISTINCT FROM l.name_key)
@@ -50,7 +50,10 @@ export async function upsertLedgerSuppliers(
       ledger_vat_number = coalesce(excluded.ledger_vat_number, suppliers.ledger_vat_number),
       updated_at = now()`.execute(db);
   await sql`DROP TABLE ledger_supplier_load`.execute(db);
-  return changed.map((r) => r.supplier_key);
+  return {
+    created: rows.filter((r) => r.created).map((r) => r.supplier_key),
+    changed: rows.filter((r) => !r.created).map((r) => r.supplier_key),
+  };
 }
 
 /** The supplier columns each supplier-file field fills: only the fields a file maps are updated. */
