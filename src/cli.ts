@@ -8,6 +8,7 @@ import { AppError } from './http/problem.ts';
 import { roleSchema } from './modules/keys/keys.schemas.ts';
 import { createApiKey } from './modules/keys/keys.service.ts';
 import { registerDemoCommand } from './demo/demo.cli.ts';
+import { registerClassifyCommand } from './modules/classify/classify.cli.ts';
 import { registerIngestCommands } from './modules/ingest/ingest.cli.ts';
 import { createOrganisationSchema } from './modules/organisations/organisations.schemas.ts';
 import { registerReferenceCommands } from './modules/reference/reference.cli.ts';
@@ -130,6 +131,7 @@ export function buildCli(): Command {
 
   registerIngestCommands(program);
   registerReferenceCommands(program);
+  registerClassifyCommand(program);
   registerDemoCommand(program);
   return program;
 }
