@@ -94,7 +94,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // cost to the COPY that writes them. No B-tree: one on (org_id, supplier_key) cost a 1M-row
   // upload 3 s. Re-tagging known suppliers (an override, a supplier list) scans the
   // organisation's rows instead; new suppliers have no rows to move and are never scanned for.
-  await sql`CREATE INDEX spend_summary_brin ON spend_summary USING brin (org_id, upload_id, month)`.execute(db);
+  await sql`CREATE INDEX spend_summary_brin ON spend_summary USING brin (org_id, upload_id, month)`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -15,6 +15,8 @@ import type { Database } from './db/create-db.ts';
 import { registerAuth } from './http/auth.ts';
 import { AppError, registerProblemHandlers } from './http/problem.ts';
 import { registerStreamingBodies } from './http/upload-body.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { charterRoutes } from './modules/charter/charter.routes.ts';
 import { classifyRoutes } from './modules/classify/classify.routes.ts';
 import { ingestRoutes } from './modules/ingest/ingest.routes.ts';
 import { keyRoutes } from './modules/keys/keys.routes.ts';
@@ -105,6 +107,8 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   await app.register(supplierRoutes, { db: database.db });
   await app.register(classifyRoutes, { db: database.db });
   await app.register(metricsRoutes, { db: database.db });
+  await app.register(charterRoutes, { db: database.db });
+  await app.register(auditRoutes, { db: database.db });
   await app.register(referenceRoutes, {
     db: database.db,
     uploadLimitBytes: config.referenceUploadLimitBytes,

@@ -11,6 +11,8 @@ import { registerDemoCommand } from './demo/demo.cli.ts';
 import { registerClassifyCommand } from './modules/classify/classify.cli.ts';
 import { registerIngestCommands } from './modules/ingest/ingest.cli.ts';
 import { createOrganisationSchema } from './modules/organisations/organisations.schemas.ts';
+import { createPartnershipSchema } from './modules/charter/charter.schemas.ts';
+import { createPartnership } from './modules/charter/charter.service.ts';
 import { registerReferenceCommands } from './modules/reference/reference.cli.ts';
 import {
   createOrganisation,
@@ -79,6 +81,7 @@ export function buildCli(): Command {
     .requiredOption('--home <lad...>', 'LAD codes counted as local, comma separated', list)
     .option('--wider <lad...>', 'LAD codes of the wider area, comma separated', list, [])
     .option('--year-start <month>', 'first month of the financial year', month, 4)
+    .option('--partnership <id>', 'the anchor partnership it reports its charter with', 'default')
     .action(
       async (o: {
         id: string;
@@ -86,6 +89,7 @@ export function buildCli(): Command {
         home: string[];
         wider: string[];
         yearStart: number;
+        partnership: string;
       }) => {
         const input = parseWith(createOrganisationSchema, {
           id: o.id,
@@ -93,6 +97,7 @@ export function buildCli(): Command {
           homeAreas: o.home,
           widerAreas: o.wider,
           yearStartMonth: o.yearStart,
+          partnership: o.partnership,
         });
         const created = await withDatabase(({ db }) => createOrganisation(db, CLI_ACTOR, input));
         console.log(JSON.stringify(created, null, 2));
@@ -107,8 +112,21 @@ export function buildCli(): Command {
       );
       for (const o of all)
         console.log(
-          `${o.id}\t${o.name}\thome ${o.homeAreas.join(',')}\tyear starts month ${o.yearStartMonth}`,
+          `${o.id}\t${o.name}\thome ${o.homeAreas.join(',')}\tyear starts month ${o.yearStartMonth}\tpartnership ${o.partnership}`,
         );
+    });
+
+  program
+    .command('partnership')
+    .description('anchor partnerships')
+    .command('create')
+    .description('create a partnership; organisations join it with org create --partnership')
+    .requiredOption('--id <slug>', 'short id, e.g. wigan-anchors')
+    .requiredOption('--name <name>', 'e.g. "Wigan anchor partnership"')
+    .action(async (o: { id: string; name: string }) => {
+      const input = parseWith(createPartnershipSchema, o);
+      const created = await withDatabase(({ db }) => createPartnership(db, CLI_ACTOR, input));
+      console.log(JSON.stringify(created, null, 2));
     });
 
   const keys = program.command('keys').description('API keys');
@@ -149,6 +167,9 @@ export async function runCli(argv: string[]): Promise<void> {
       error instanceof MigrationError
     ) {
       process.stderr.write(`cwb: ${error.message}\n`);
+      if (error instanceof AppError)
+        for (const e of error.extra.errors ?? [])
+          process.stderr.write(`  ${'field' in e ? `${e.field}: ` : ''}${e.message}\n`);
       process.exitCode = error instanceof AppError && error.status === 404 ? 3 : 1;
       return;
     }

@@ -14,6 +14,7 @@ export interface OrganisationsTable {
   home_areas: string[];
   wider_areas: string[];
   year_start_month: number;
+  partnership_id: Generated<string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -324,6 +325,40 @@ export interface SupplierYearsTable {
   payment_count: Money;
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Anchor partnerships and the Social Value Charter (migrations/2026-11-25T1500_charter.ts).
+ * ------------------------------------------------------------------------------------------- */
+
+export interface PartnershipsTable {
+  id: string;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export type MeasureKind = 'count' | 'money' | 'hours' | 'percentage' | 'yes-no';
+
+export interface CharterMeasuresTable {
+  code: string;
+  name: string;
+  unit: string;
+  kind: MeasureKind;
+  description: string | null;
+  created_at: Generated<Date>;
+  created_by: string;
+}
+
+export interface CharterValuesTable {
+  org_id: string;
+  year: number;
+  measure_code: string;
+  /** numeric: comes back as a string, exactly. Money in pence. */
+  amount: ColumnType<string | null, string | null, string | null>;
+  flag: boolean | null;
+  note: string | null;
+  updated_at: Generated<Date>;
+  updated_by: string;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   api_keys: ApiKeysTable;
@@ -348,4 +383,8 @@ export interface DB {
   supplier_years: SupplierYearsTable;
   supplier_counts: SupplierCountsTable;
   month_totals: MonthTotalsTable;
+  // charter
+  partnerships: PartnershipsTable;
+  charter_measures: CharterMeasuresTable;
+  charter_values: CharterValuesTable;
 }

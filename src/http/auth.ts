@@ -13,6 +13,17 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyInstance {
+    /** Every route the app serves, with its access rule: what the isolation test walks. */
+    routeRules: RouteRule[];
+  }
+}
+
+export interface RouteRule {
+  method: string;
+  url: string;
+  /** undefined for public routes (outside /v1). */
+  access: Access | undefined;
 }
 
 export interface AuthOptions {
@@ -31,11 +42,14 @@ const unauthorized = (detail: string) =>
  */
 export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   app.decorateRequest('principal', null);
+  const rules: RouteRule[] = [];
+  app.decorate('routeRules', rules);
 
   // A /v1 route without a rule is a programming error: refuse to start rather than serve it open.
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/v1')) return;
     const access = route.config?.access;
+    for (const method of [route.method].flat()) rules.push({ method, url: route.url, access });
+    if (!route.url.startsWith('/v1')) return;
     if (access === undefined || !ACCESS_RULES.includes(access)) {
       throw new Error(
         `Route ${String(route.method)} ${route.url} has no access rule (config.access).`,

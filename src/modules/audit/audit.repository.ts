@@ -27,3 +27,21 @@ export async function insertAuditEntry(
     })
     .execute();
 }
+
+export interface AuditQuery {
+  orgId?: string;
+  action?: string;
+  /** Entries with an id below this (for paging back). */
+  before?: bigint;
+  limit: number;
+}
+
+/** The newest audit entries matching the query. */
+export async function listAuditEntries(db: Kysely<DB> | Transaction<DB>, query: AuditQuery) {
+  let q = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(query.limit);
+  if (query.orgId !== undefined) q = q.where('org_id', '=', query.orgId);
+  if (query.action !== undefined)
+    q = q.where('action', 'like', `${query.action.replace(/[%_\\]/g, '')}%`);
+  if (query.before !== undefined) q = q.where('id', '<', query.before);
+  return q.execute();
+}

@@ -22,6 +22,14 @@ export async function listOrganisations(
   return query.execute();
 }
 
+/** True when a partnership with this id exists. */
+export async function partnershipExists(db: Db, id: string): Promise<boolean> {
+  return (
+    (await db.selectFrom('partnerships').select('id').where('id', '=', id).executeTakeFirst()) !==
+    undefined
+  );
+}
+
 /** Inserts an organisation; returns undefined when the id is taken. */
 export async function insertOrganisation(
   db: Db,
@@ -31,6 +39,7 @@ export async function insertOrganisation(
     homeAreas: string[];
     widerAreas: string[];
     yearStartMonth: number;
+    partnership?: string;
   },
 ): Promise<OrganisationRow | undefined> {
   return db
@@ -41,6 +50,7 @@ export async function insertOrganisation(
       home_areas: org.homeAreas,
       wider_areas: org.widerAreas,
       year_start_month: org.yearStartMonth,
+      ...(org.partnership !== undefined ? { partnership_id: org.partnership } : {}),
     })
     .onConflict((oc) => oc.column('id').doNothing())
     .returningAll()
@@ -51,7 +61,13 @@ export async function insertOrganisation(
 export async function updateOrganisation(
   db: Db,
   id: string,
-  changes: { name?: string; homeAreas?: string[]; widerAreas?: string[]; yearStartMonth?: number },
+  changes: {
+    name?: string;
+    homeAreas?: string[];
+    widerAreas?: string[];
+    yearStartMonth?: number;
+    partnership?: string;
+  },
 ): Promise<OrganisationRow | undefined> {
   return db
     .updateTable('organisations')
@@ -60,6 +76,7 @@ export async function updateOrganisation(
       ...(changes.homeAreas !== undefined ? { home_areas: changes.homeAreas } : {}),
       ...(changes.widerAreas !== undefined ? { wider_areas: changes.widerAreas } : {}),
       ...(changes.yearStartMonth !== undefined ? { year_start_month: changes.yearStartMonth } : {}),
+      ...(changes.partnership !== undefined ? { partnership_id: changes.partnership } : {}),
       updated_at: new Date(),
     })
     .where('id', '=', id)

@@ -25,12 +25,18 @@ const fields = {
     ),
 };
 
+export const partnershipIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be 2-63 lower-case letters, digits or hyphens')
+  .describe('the anchor partnership the organisation reports its charter with');
+
 export const createOrganisationSchema = z.strictObject({
   id: orgIdSchema,
   name: fields.name,
   homeAreas: fields.homeAreas,
   widerAreas: fields.widerAreas.default([]),
   yearStartMonth: fields.yearStartMonth.default(4),
+  partnership: partnershipIdSchema.default('default'),
 });
 
 export const updateOrganisationSchema = z
@@ -39,6 +45,7 @@ export const updateOrganisationSchema = z
     homeAreas: fields.homeAreas.optional(),
     widerAreas: fields.widerAreas.optional(),
     yearStartMonth: fields.yearStartMonth.optional(),
+    partnership: partnershipIdSchema.optional(),
   })
   .refine((value) => Object.keys(value).length > 0, 'give at least one field to change');
 
@@ -49,6 +56,7 @@ export const organisationSchema = z
     homeAreas: z.array(z.string()),
     widerAreas: z.array(z.string()),
     yearStartMonth: z.number().int(),
+    partnership: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

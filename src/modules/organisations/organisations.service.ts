@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { Principal } from '../../http/access.ts';
 import { DbMemo } from '../../db/memo.ts';
-import { conflict, notFound } from '../../http/problem.ts';
+import { AppError, conflict, notFound } from '../../http/problem.ts';
 import { insertAuditEntry } from '../audit/audit.repository.ts';
 import { tagSuppliers } from '../classify/classify.service.ts';
 import { rebuildSummaries } from '../metrics/summaries.repository.ts';
@@ -27,6 +27,16 @@ export async function findOrganisationSettings(
   return settingsMemo.get(db, id, () => repo.findOrganisation(db, id));
 }
 
+/** A partnership named in a request must exist: a 400 naming the field otherwise. */
+async function assertPartnership(db: Kysely<DB>, partnership: string | undefined): Promise<void> {
+  if (partnership === undefined || (await repo.partnershipExists(db, partnership))) return;
+  throw new AppError(400, 'validation', 'The request body has 1 invalid field(s).', {
+    errors: [
+      { in: 'body', field: 'partnership', message: `there is no partnership "${partnership}"` },
+    ],
+  });
+}
+
 /** Row to API object: the one place snake_case becomes camelCase for organisations. */
 export function toOrganisation(row: repo.OrganisationRow): Organisation {
   return {
@@ -35,6 +45,7 @@ export function toOrganisation(row: repo.OrganisationRow): Organisation {
     homeAreas: row.home_areas,
     widerAreas: row.wider_areas,
     yearStartMonth: row.year_start_month,
+    partnership: row.partnership_id,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -44,9 +55,10 @@ export function toOrganisation(row: repo.OrganisationRow): Organisation {
 export async function createOrganisation(
   db: Kysely<DB>,
   actor: string,
-  input: CreateOrganisation,
+  input: Omit<CreateOrganisation, 'partnership'> & { partnership?: string },
 ): Promise<Organisation> {
   return db.transaction().execute(async (trx) => {
+    await assertPartnership(trx, input.partnership);
     const row = await repo.insertOrganisation(trx, input);
     if (!row) throw conflict(`An organisation with id "${input.id}" already exists.`);
     const organisation = toOrganisation(row);
@@ -90,6 +102,7 @@ export async function updateOrganisation(
   const updated = await db.transaction().execute(async (trx) => {
     const before = await repo.findOrganisation(trx, id);
     if (!before) throw notFound(`Organisation ${id}`);
+    await assertPartnership(trx, changes.partnership);
     const row = await repo.updateOrganisation(trx, id, changes);
     if (!row) throw notFound(`Organisation ${id}`);
     const organisation = toOrganisation(row);
