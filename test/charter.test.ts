@@ -385,6 +385,15 @@ describe('GET /v1/audit', () => {
     expect(entries[0].actor).toMatch(/^cwb_/);
     expect(entries[1].before).toEqual({});
 
+    // Keys are audited by prefix, never the key or its hash.
+    const keyEntries = await t.asAdmin({ method: 'GET', url: '/v1/audit?action=key.create' });
+    expect(keyEntries.json().entries).toHaveLength(4);
+    for (const key of [councilFinance, collegeFinance, councilPartner, boltonPartner]) {
+      expect(keyEntries.body).toContain(key.split('_').slice(0, 2).join('_'));
+      expect(keyEntries.body).not.toContain(key);
+    }
+    expect(keyEntries.body).not.toMatch(/hash/i);
+
     const partnerships = await t.asAdmin({
       method: 'GET',
       url: '/v1/audit?action=partnership.create&limit=1',
