@@ -1,11 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
 /*
- * Three projects: unit tests beside the code, and the integration tests in test/ run twice,
- * once on embedded PGlite and once on real PostgreSQL. Neither database is ever skipped.
+ * Four projects: unit tests beside the code; the integration tests in test/ run twice, once on
+ * embedded PGlite and once on real PostgreSQL (neither is ever skipped); and the browser test of
+ * the report page, in Chromium.
  */
 const integration = {
   include: ['test/**/*.test.ts'],
+  exclude: ['test/browser/**'],
   testTimeout: 60_000,
   hookTimeout: 120_000,
 };
@@ -18,6 +20,17 @@ export default defineConfig({
         test: {
           ...integration,
           name: 'pglite',
+          env: { CWB_TEST_DB: 'pglite' },
+          globalSetup: ['test/setup/pglite-template.ts'],
+        },
+      },
+      {
+        // The report page in Debian's Chromium (playwright-core), once, on PGlite.
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
           env: { CWB_TEST_DB: 'pglite' },
           globalSetup: ['test/setup/pglite-template.ts'],
         },

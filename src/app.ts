@@ -23,6 +23,7 @@ import { keyRoutes } from './modules/keys/keys.routes.ts';
 import { metricsRoutes } from './modules/metrics/metrics.routes.ts';
 import { organisationRoutes } from './modules/organisations/organisations.routes.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
+import { reportRoutes } from './modules/reports/reports.routes.ts';
 import { supplierRoutes } from './modules/suppliers/suppliers.routes.ts';
 
 export interface AppOptions {
@@ -108,6 +109,7 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   await app.register(classifyRoutes, { db: database.db });
   await app.register(metricsRoutes, { db: database.db });
   await app.register(charterRoutes, { db: database.db });
+  await app.register(reportRoutes, { db: database.db, publicUrl: config.publicUrl });
   await app.register(auditRoutes, { db: database.db });
   await app.register(referenceRoutes, {
     db: database.db,

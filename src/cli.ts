@@ -14,6 +14,7 @@ import { createOrganisationSchema } from './modules/organisations/organisations.
 import { createPartnershipSchema } from './modules/charter/charter.schemas.ts';
 import { createPartnership } from './modules/charter/charter.service.ts';
 import { registerReferenceCommands } from './modules/reference/reference.cli.ts';
+import { registerReportCommand } from './modules/reports/reports.cli.ts';
 import {
   createOrganisation,
   listVisibleOrganisations,
@@ -150,6 +151,7 @@ export function buildCli(): Command {
   registerIngestCommands(program);
   registerReferenceCommands(program);
   registerClassifyCommand(program);
+  registerReportCommand(program);
   registerDemoCommand(program);
   return program;
 }

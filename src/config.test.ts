@@ -13,7 +13,17 @@ describe('loadConfig', () => {
       uploadLimitBytes: 200 * 1024 * 1024,
       referenceUploadLimitBytes: 8192 * 1024 * 1024,
       dbPoolSize: 10,
+      publicUrl: undefined,
     });
+  });
+
+  it('takes the public address without a trailing slash, and refuses one that is not http(s)', () => {
+    expect(loadConfig({ CWB_PUBLIC_URL: 'https://cwb.example.org/' }).publicUrl).toBe(
+      'https://cwb.example.org',
+    );
+    expect(() => loadConfig({ CWB_PUBLIC_URL: 'ftp://cwb.example.org' })).toThrow(
+      /CWB_PUBLIC_URL: must be an http\(s\) address/,
+    );
   });
 
   it('treats an empty variable as unset', () => {

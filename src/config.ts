@@ -21,6 +21,13 @@ const envSchema = z.object({
   // The official reference files are big (the postcode directory ~1.5 GB, companies ~2.5 GB).
   CWB_REFERENCE_UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).max(65536).default(8192),
   CWB_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  CWB_PUBLIC_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'must be an http(s) address, e.g. https://cwb.example.org',
+    })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
 });
 
 const SECRET_VARIABLES = new Set(['DATABASE_URL', 'CWB_ADMIN_TOKEN']);
@@ -37,6 +44,8 @@ export interface Config {
   /** Largest reference file (POST /v1/reference/:dataset, admin only) accepted. */
   referenceUploadLimitBytes: number;
   dbPoolSize: number;
+  /** The address people reach the service at, for links it hands out (default: the request's own). */
+  publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -74,5 +83,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadLimitBytes: e.CWB_UPLOAD_LIMIT_MB * 1024 * 1024,
     referenceUploadLimitBytes: e.CWB_REFERENCE_UPLOAD_LIMIT_MB * 1024 * 1024,
     dbPoolSize: e.CWB_DB_POOL_SIZE,
+    publicUrl: e.CWB_PUBLIC_URL,
   };
 }

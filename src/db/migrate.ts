@@ -15,12 +15,20 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.
 /** Migration files are named by ISO timestamp: 2026-11-25T0900_foundation.ts. */
 const MIGRATION_FILE = /^\d{4}-\d{2}-\d{2}T\d{4}_[a-z0-9-]+\.ts$/;
 
-/** Reads migrations from the folder, in name order, skipping anything that is not one. */
-class FolderMigrationProvider implements MigrationProvider {
+/** Reads migrations from the folder, in name order; a .ts file named otherwise is an error. */
+export class FolderMigrationProvider implements MigrationProvider {
   constructor(private readonly folder: string) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    const files = (await readdir(this.folder)).filter((f) => MIGRATION_FILE.test(f)).sort();
+    const entries = await readdir(this.folder);
+    // A misnamed migration would be skipped without a word: refuse to run instead.
+    const misnamed = entries.filter((f) => f.endsWith('.ts') && !MIGRATION_FILE.test(f));
+    if (misnamed.length > 0) {
+      throw new MigrationError(
+        `Misnamed migration file(s) in ${this.folder}: ${misnamed.join(', ')} (expected like 2026-11-25T0900_foundation.ts).`,
+      );
+    }
+    const files = entries.filter((f) => MIGRATION_FILE.test(f)).sort();
     const migrations: Record<string, Migration> = {};
     for (const file of files) {
       const module = (await import(pathToFileURL(path.join(this.folder, file)).href)) as Migration;

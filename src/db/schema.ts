@@ -359,6 +359,22 @@ export interface CharterValuesTable {
   updated_by: string;
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Report links (migrations/2026-11-25T1600_report-links.ts).
+ * ------------------------------------------------------------------------------------------- */
+
+export interface ReportLinksTable {
+  id: Generated<string>;
+  org_id: string;
+  year: number;
+  prefix: string;
+  token_hash: string;
+  created_by: string;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   api_keys: ApiKeysTable;
@@ -387,4 +403,6 @@ export interface DB {
   partnerships: PartnershipsTable;
   charter_measures: CharterMeasuresTable;
   charter_values: CharterValuesTable;
+  // reports
+  report_links: ReportLinksTable;
 }

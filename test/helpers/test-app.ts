@@ -17,6 +17,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     uploadLimitBytes: 20 * 1024 * 1024,
     referenceUploadLimitBytes: 20 * 1024 * 1024,
     dbPoolSize: 5,
+    publicUrl: undefined,
     ...overrides,
   };
 }

@@ -16,7 +16,12 @@ export interface NewApiKey {
 
 /** Makes a new random key, its display prefix and its hash. */
 export function generateApiKey(): NewApiKey {
-  const prefix = `cwb_${randomBytes(4).toString('hex')}`;
+  return generateSecret('cwb');
+}
+
+/** A random secret shaped like a key, under another word (`cwbr` for report links). */
+export function generateSecret(word: string): NewApiKey {
+  const prefix = `${word}_${randomBytes(4).toString('hex')}`;
   const key = `${prefix}_${randomBytes(24).toString('base64url')}`;
   return { key, prefix, hash: hashApiKey(key) };
 }

@@ -422,3 +422,33 @@ export async function getLeakage(db: Kysely<DB>, orgId: string, year: number) {
     })),
   };
 }
+
+/** The suppliers with the most net spend in a year (optionally only those with a tag true), with their tags. */
+export async function getTopSuppliers(
+  db: Kysely<DB>,
+  orgId: string,
+  year: number,
+  options: { limit: number; tag?: keyof typeof TAG_COLUMNS },
+) {
+  const { period } = await organisationPeriod(db, orgId, year);
+  const rows = await repo.findTopSuppliers(
+    db,
+    orgId,
+    { year, from: period.from, to: period.to },
+    options.limit,
+    options.tag ? { tag: { column: TAG_COLUMNS[options.tag], value: true } } : {},
+  );
+  return rows
+    .filter((r) => r.pence > 0n)
+    .map((r) => ({
+      ref: r.supplier_key,
+      name: r.name,
+      spend: formatPence(r.pence),
+      payments: Number(r.payments),
+      local: r.local,
+      widerArea: r.wider_area,
+      deprivedArea: r.deprived_area,
+      vcfse: r.vcfse,
+      sme: r.sme,
+    }));
+}
