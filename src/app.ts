@@ -18,6 +18,7 @@ import { registerStreamingBodies } from './http/upload-body.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { charterRoutes } from './modules/charter/charter.routes.ts';
 import { classifyRoutes } from './modules/classify/classify.routes.ts';
+import { complianceRoutes } from './modules/compliance/compliance.routes.ts';
 import { ingestRoutes } from './modules/ingest/ingest.routes.ts';
 import { keyRoutes } from './modules/keys/keys.routes.ts';
 import { metricsRoutes } from './modules/metrics/metrics.routes.ts';
@@ -108,6 +109,7 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   await app.register(supplierRoutes, { db: database.db });
   await app.register(classifyRoutes, { db: database.db });
   await app.register(metricsRoutes, { db: database.db });
+  await app.register(complianceRoutes, { db: database.db });
   await app.register(charterRoutes, { db: database.db });
   await app.register(reportRoutes, { db: database.db, publicUrl: config.publicUrl });
   await app.register(auditRoutes, { db: database.db });

@@ -44,6 +44,7 @@ const MATRIX: Record<string, Rule> = {
   'GET /v1/organisations/:org/metrics/trend': 'alpha read',
   'GET /v1/organisations/:org/metrics/leakage': 'alpha read',
   'GET /v1/organisations/:org/charter/:year': 'alpha read',
+  'GET /v1/organisations/:org/payment-compliance': 'alpha read',
   'PUT /v1/organisations/:org/charter/:year': 'alpha write',
   'GET /v1/organisations/:org/reports/annual': 'alpha read',
   'POST /v1/organisations/:org/reports/annual/links': 'alpha write',
@@ -115,14 +116,15 @@ const PARAMS: Record<string, string> = {
   token: `cwbr_00000000_${'A'.repeat(32)}`,
 };
 
-/** Routes whose answer needs ?year=: called with it, so an allowed caller gets the real answer. */
-const NEEDS_YEAR = new Set([
-  'GET /v1/charter',
-  'GET /v1/charter/shared-suppliers',
-  'GET /v1/organisations/:org/reports/annual',
-  'GET /v1/organisations/:org/metrics',
-  'GET /v1/organisations/:org/classification',
-]);
+/** Routes whose answer needs a query: called with it, so an allowed caller gets the real answer. */
+const QUERIES: Record<string, string> = {
+  'GET /v1/charter': 'year=2022',
+  'GET /v1/charter/shared-suppliers': 'year=2022',
+  'GET /v1/organisations/:org/reports/annual': 'year=2022',
+  'GET /v1/organisations/:org/metrics': 'year=2022',
+  'GET /v1/organisations/:org/classification': 'year=2022',
+  'GET /v1/organisations/:org/payment-compliance': 'period=2022H1',
+};
 
 const ALPHA_LEDGER =
   'Payment Date,Supplier ID,Supplier Name,Service Area,Expense Type,Net Amount\n' +
@@ -186,7 +188,7 @@ function call(caller: Caller, route: string) {
   const payload = ['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined;
   return t.app.inject({
     method: method as 'GET',
-    url: NEEDS_YEAR.has(route) ? `${url}?year=2022` : url,
+    url: QUERIES[route] ? `${url}?${QUERIES[route]}` : url,
     headers: key === null ? {} : { authorization: `Bearer ${key}` },
     ...(payload ? { payload } : {}),
   });

@@ -118,6 +118,14 @@ describe('GET reports/annual as JSON', () => {
     ]);
     expect(r.trend.map((y: { label: string }) => y.label)).toEqual(['2022/23']);
     expect(r.definitions.map((d: { term: string }) => d.term)).toContain('Local');
+    // A Transparency Code file has no invoice received dates: nothing to count days on, and it says so.
+    expect(r.paymentCompliance.map((c: { period: { key: string } }) => c.period.key)).toEqual([
+      '2022H1',
+      '2022H2',
+    ]);
+    expect(r.paymentCompliance[0].paid.invoices).toBe(0);
+    expect(r.paymentCompliance[0].leftOut.missingReceivedDate.invoices).toBe(5);
+    expect(r.paymentCompliance[0].notes[0]).toMatch(/no invoice received dates/);
   });
 
   it('agrees with the metrics call', async () => {
@@ -183,6 +191,7 @@ describe('GET reports/annual as CSV', () => {
       'Spend by service, 2022/23',
       'Top local suppliers, 2022/23',
       'Where spend leaves the place, 2022/23',
+      'Payment compliance, the periods ending in 2022/23',
     ]);
     expect(rows.find((r) => r[0] === 'Total spend')).toEqual([
       'Total spend',
@@ -236,6 +245,7 @@ describe('GET reports/annual as a workbook', () => {
       'By service',
       'Top suppliers',
       'Leakage',
+      'Payment compliance',
       'Definitions',
     ]);
     const headline = workbook.getWorksheet('Headline')!;

@@ -92,6 +92,22 @@ export interface PaymentsTable {
   invoice_received_date: string | null;
   purpose: string | null;
   body: string | null;
+  /** Under a public contract in scope of payment reporting (null: the file does not say). */
+  in_scope: boolean | null;
+}
+
+/** Invoices received and not yet paid, from AP exports (migrations/2026-11-25T1700_payment-compliance.ts). */
+export interface UnpaidInvoicesTable {
+  org_id: string;
+  upload_id: string;
+  line: number;
+  supplier_name: string | null;
+  supplier_ref: string | null;
+  supplier_key: string | null;
+  invoice_number: string | null;
+  invoice_received_date: string;
+  amount_pence: bigint;
+  in_scope: boolean | null;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -405,4 +421,6 @@ export interface DB {
   charter_values: CharterValuesTable;
   // reports
   report_links: ReportLinksTable;
+  // payment compliance
+  unpaid_invoices: UnpaidInvoicesTable;
 }

@@ -406,7 +406,9 @@ export function writeWiganSample(dir: string, seed = 415): SampleFiles {
   writeReference(files, places, lsoaDeciles, suppliers, random);
   writeSupplierFile(files.suppliers, suppliers);
 
-  // Ledgers: one file a quarter, Wigan's shape.
+  // Ledgers: one file a quarter, Wigan's shape, with the invoice columns of a fuller AP export.
+  // Received dates come from their own stream, so the payments are those of the sample without them.
+  const received = seededRandom(seed * 31 + 7);
   const sequence = { next: 0 };
   for (const year of [2021, 2022]) {
     const payments = yearPayments(year, SAMPLE_YEARS[year]!, suppliers, random, sequence);
@@ -421,7 +423,7 @@ export function writeWiganSample(dir: string, seed = 415): SampleFiles {
       );
       let text = `\uFEFFWigan Council - payments over \u00a3500 - ${year}/${String((year + 1) % 100).padStart(2, '0')} quarter ${quarter + 1}\r\n\r\n`;
       text +=
-        'Directorate,Expense Type,Payment Date,Transaction Number,Supplier ID,Supplier Name,Net Amount,VAT,Gross Amount\r\n';
+        'Directorate,Expense Type,Payment Date,Transaction Number,Invoice Number,Invoice Received Date,Supplier ID,Supplier Name,Net Amount,VAT,Gross Amount\r\n';
       for (const p of inQuarter) {
         const vat = (p.pence * 20n) / 100n;
         text +=
@@ -430,6 +432,8 @@ export function writeWiganSample(dir: string, seed = 415): SampleFiles {
             p.type,
             dmy(p.date),
             `PAY${p.seq}`,
+            `INV${p.seq}`,
+            dmy(daysBefore(p.date, daysToPay(received))),
             p.ref,
             csvQuote(p.name),
             money(p.pence),
@@ -777,6 +781,21 @@ function money(pence: bigint): string {
   const negative = pence < 0n;
   const v = negative ? -pence : pence;
   return `${negative ? '-' : ''}${v / 100n}.${String(v % 100n).padStart(2, '0')}`;
+}
+
+/**
+ * How long an invoice waited: most are paid within 30 days of receipt, a fifth in 31 to 60,
+ * a few later (the shape councils publish).
+ */
+function daysToPay(random: () => number): number {
+  const r = random();
+  if (r < 0.74) return 4 + Math.floor(random() * 27);
+  if (r < 0.93) return 31 + Math.floor(random() * 30);
+  return 61 + Math.floor(random() * 60);
+}
+
+function daysBefore(iso: string, days: number): string {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 }
 
 function dmy(iso: string): string {

@@ -32,6 +32,11 @@ let report: {
   quarters: { key: string; totalSpend: string; localSpend: string }[];
   services: { label: string; totalSpend: string }[];
   topLocalSuppliers: { name: string; spend: string }[];
+  paymentCompliance: {
+    period: { key: string };
+    paid: { meanDays: number };
+    groups: { key: string; paid: { invoices: number; within30: { invoiceShare: number } } }[];
+  }[];
 };
 
 beforeAll(async () => {
@@ -159,6 +164,24 @@ describe('the annual report page in Chromium', () => {
       report.topLocalSuppliers.map((s) => s.spend),
     );
     expect(report.topLocalSuppliers).toHaveLength(20);
+  });
+
+  it('draws how quickly invoices were paid, period by period', async () => {
+    expect(report.paymentCompliance.map((c) => c.period.key)).toEqual(['2022H1', '2022H2']);
+    for (const c of report.paymentCompliance) {
+      const chart = `#chart-payment-${c.period.key}`;
+      const shown = ['all', 'local', 'small-local', 'not-local', 'sme', 'not-sme'];
+      expect(await page.locator(`${chart} rect.band`).count()).toBe(shown.length * 3);
+      const within30 = await attr(page, `${chart} rect.band[data-band="within30"]`, 'data-value');
+      expect(within30.map(Number)).toEqual(
+        shown.map((key) => c.groups.find((g) => g.key === key)!.paid.within30.invoiceShare),
+      );
+      const mean = page.locator(`[data-period="${c.period.key}"][data-figure="meanDays"]`);
+      expect(Number(await mean.getAttribute('data-value'))).toBe(c.paid.meanDays);
+      expect(await mean.textContent()).toContain(
+        `in ${c.paid.meanDays.toFixed(1)} days on average`,
+      );
+    }
   });
 
   it('writes a screenshot and an A4 print for people to look at', async () => {

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { bulkCopyText, escapeCopyText } from '../../db/bulk-copy.ts';
 import type { DB, UploadKind, UploadsTable } from '../../db/schema.ts';
-import type { LedgerField, LedgerRow } from './ledger-csv.ts';
+import type { LedgerField, LedgerRow, UnpaidInvoice } from './ledger-csv.ts';
 import type { SummaryCell } from './ledger-summary.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -29,6 +29,7 @@ export const PAYMENT_COPY_COLUMNS = [
   'invoice_received_date',
   'purpose',
   'body',
+  'in_scope',
 ] as const;
 
 /** The payments column each mapped ledger field is stored in: what "identical" compares. */
@@ -48,6 +49,7 @@ const FIELD_COLUMNS: Record<LedgerField, string> = {
   invoiceReceivedDate: 'invoice_received_date',
   purpose: 'purpose',
   body: 'body',
+  inScope: 'in_scope',
 };
 
 /** Starts an upload (status loading; its file hash is set when it finishes). */
@@ -97,12 +99,52 @@ export function encodePaymentLine(prefix: string, r: LedgerRow): string {
     `${prefix}${r.line}\t${r.paymentDate}\t${r.amountPence}\t${text(r.supplierName)}\t${text(r.supplierRef)}\t` +
     `${text(r.supplierKey)}\t${r.redacted ? 't' : 'f'}\t${text(r.transactionNumber)}\t${text(r.invoiceNumber)}\t` +
     `${text(r.expenseArea)}\t${text(r.expenseType)}\t${r.irrecoverableVatPence ?? '\\N'}\t${text(r.companyNumber)}\t` +
-    `${text(r.charityNumber)}\t${text(r.vatNumber)}\t${r.invoiceReceivedDate ?? '\\N'}\t${text(r.purpose)}\t${text(r.body)}\n`
+    `${text(r.charityNumber)}\t${text(r.vatNumber)}\t${r.invoiceReceivedDate ?? '\\N'}\t${text(r.purpose)}\t${text(r.body)}\t${flag(r.inScope)}\n`
   );
 }
 
 function text(value: string | null): string {
   return value === null ? '\\N' : escapeCopyText(value);
+}
+
+function flag(value: boolean | null): string {
+  return value === null ? '\\N' : value ? 't' : 'f';
+}
+
+/** Stores an upload's invoices received and not yet paid. */
+export async function copyUnpaidInvoices(
+  db: Transaction<DB>,
+  orgId: string,
+  uploadId: string,
+  invoices: readonly UnpaidInvoice[],
+): Promise<number> {
+  if (invoices.length === 0) return 0;
+  const prefix = `${escapeCopyText(orgId)}\t${uploadId}\t`;
+  async function* pieces(): AsyncGenerator<string> {
+    for (let i = 0; i < invoices.length; i += 2048) {
+      let chunk = '';
+      for (const u of invoices.slice(i, i + 2048))
+        chunk += `${prefix}${u.line}\t${text(u.supplierName)}\t${text(u.supplierRef)}\t${text(u.supplierKey)}\t${text(u.invoiceNumber)}\t${u.invoiceReceivedDate}\t${u.amountPence}\t${flag(u.inScope)}\n`;
+      yield chunk;
+    }
+  }
+  return bulkCopyText(
+    db,
+    'unpaid_invoices',
+    [
+      'org_id',
+      'upload_id',
+      'line',
+      'supplier_name',
+      'supplier_ref',
+      'supplier_key',
+      'invoice_number',
+      'invoice_received_date',
+      'amount_pence',
+      'in_scope',
+    ],
+    pieces(),
+  );
 }
 
 /** A finished upload of the same file, if there is one. */
@@ -264,6 +306,11 @@ export async function deleteUploadWithPayments(
     .where('org_id', '=', orgId)
     .where('upload_id', '=', id)
     .executeTakeFirst();
+  await db
+    .deleteFrom('unpaid_invoices')
+    .where('org_id', '=', orgId)
+    .where('upload_id', '=', id)
+    .execute();
   await db.deleteFrom('uploads').where('org_id', '=', orgId).where('id', '=', id).execute();
   return Number(deleted.numDeletedRows);
 }

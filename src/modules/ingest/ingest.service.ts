@@ -221,6 +221,7 @@ export async function ingestLedger(db: Kysely<DB>, request: UploadRequest): Prom
           request.onProgress?.(file.rowsRead);
         }),
       );
+      await repo.copyUnpaidInvoices(trx, orgId, uploadId, file.unpaidInvoices);
     },
     async finish(trx, uploadId) {
       const warnings = file.warnings();
@@ -278,7 +279,8 @@ export async function ingestLedger(db: Kysely<DB>, request: UploadRequest): Prom
       }
       await metricSummaries.refreshTotals(trx, orgId);
       return {
-        rowsLoaded: file.rowsValid - duplicates.count,
+        // Invoices not yet paid are stored too (apart from the payments): loaded, not spend.
+        rowsLoaded: file.rowsValid - duplicates.count + file.unpaidInvoices.length,
         rowsDuplicate: duplicates.count,
         totalPence: file.totalPence - duplicates.pence,
         periodFrom: period.from,

@@ -33,7 +33,8 @@ export type LedgerField =
   | 'vatNumber'
   | 'invoiceReceivedDate'
   | 'purpose'
-  | 'body';
+  | 'body'
+  | 'inScope';
 
 /** Synonyms in order of preference. Gross/VAT/Net files use Net: net synonyms come first. */
 export const LEDGER_FIELDS: readonly FieldSpec<LedgerField>[] = [
@@ -285,6 +286,24 @@ export const LEDGER_FIELDS: readonly FieldSpec<LedgerField>[] = [
     ],
   },
   {
+    field: 'inScope',
+    label: 'in scope',
+    synonyms: [
+      'in scope',
+      'contract in scope',
+      'in scope contract',
+      'public contract in scope',
+      'procurement act in scope',
+      'in scope of procurement act',
+      'procurement act 2023',
+      'procurement act',
+      'pa23 in scope',
+      'payment reporting scope',
+      'covered by payment reporting',
+      'public contract',
+    ],
+  },
+  {
     field: 'purpose',
     label: 'purpose',
     synonyms: [
@@ -341,6 +360,48 @@ export interface LedgerRow {
   invoiceReceivedDate: string | null;
   purpose: string | null;
   body: string | null;
+  /** Under a public contract in scope of payment reporting; null when the file does not say. */
+  inScope: boolean | null;
+}
+
+/**
+ * An invoice an AP export lists as received but not paid (an empty payment date with a received
+ * date): no spend, but a sum that fell due and was not paid.
+ */
+export interface UnpaidInvoice {
+  line: number;
+  supplierName: string | null;
+  supplierRef: string | null;
+  supplierKey: string | null;
+  invoiceNumber: string | null;
+  invoiceReceivedDate: string;
+  amountPence: number;
+  inScope: boolean | null;
+}
+
+const YES = new Set(['yes', 'y', 'true', 't', '1', 'in scope', 'in', 'scope', 'covered']);
+const NO = new Set([
+  'no',
+  'n',
+  'false',
+  'f',
+  '0',
+  'out of scope',
+  'not in scope',
+  'out',
+  'exempt',
+  'not covered',
+]);
+
+/** "Yes", "Y", "TRUE", "1", "In scope" -> true; "No", "N", "0", "Out of scope" -> false; empty -> null. */
+export function parseYesNo(
+  raw: string,
+): { ok: true; value: boolean | null } | { ok: false; message: string } {
+  const text = raw.trim().toLowerCase();
+  if (isNullMarker(text)) return { ok: true, value: null };
+  if (YES.has(text)) return { ok: true, value: true };
+  if (NO.has(text)) return { ok: true, value: false };
+  return { ok: false, message: 'is not yes or no (Y/N, true/false, 1/0, in scope/out of scope)' };
 }
 
 /** What a ledger file is, for MappedCsvFile: a header needs a payment date, an amount and a supplier. */
@@ -379,6 +440,8 @@ export interface LedgerReadStats {
   skippedLines: number[];
   skippedCount: number;
   extraFields: number;
+  /** Received, not yet paid: kept apart from the payments. */
+  unpaid: UnpaidInvoice[];
 }
 
 /**
@@ -396,6 +459,7 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
     skippedLines: [],
     skippedCount: 0,
     extraFields: 0,
+    unpaid: [],
   };
   private readonly dates = new Map<string, ReturnType<typeof parseDate>>();
   private readonly names = new Map<string, { key: string; redacted: boolean }>();
@@ -433,6 +497,10 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
       return null;
     }
     this.stats.dataLines++;
+    if (isNullMarker(rawDate) && c.invoiceReceivedDate !== undefined) {
+      const received = cell(f, c.invoiceReceivedDate);
+      if (!isNullMarker(received)) return this.readUnpaid(record, received);
+    }
 
     let ok = true;
     const date = this.date(rawDate);
@@ -470,7 +538,10 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
       else ok = this.fail(line, 'invoiceReceivedDate', rawReceived, received.message);
     }
 
-    if (!ok || !date.ok || !amount.ok) return null;
+    const inScope = this.inScope(line, cell(f, c.inScope));
+    if (inScope === undefined) ok = false;
+
+    if (!ok || !date.ok || !amount.ok || inScope === undefined) return null;
     const stats = this.stats;
     stats.totalPence += BigInt(amount.pence);
     if (stats.firstDate === null || date.date < stats.firstDate) stats.firstDate = date.date;
@@ -497,7 +568,54 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
       invoiceReceivedDate,
       purpose: nullable(cell(f, c.purpose)),
       body: nullable(cell(f, c.body)),
+      inScope,
     };
+  }
+
+  /** A line with a received date and no payment date: an invoice not yet paid (null when invalid). */
+  private readUnpaid(record: CsvRecord, rawReceived: string): null {
+    const f = record.fields;
+    const line = record.line;
+    const c = this.c;
+    let ok = true;
+    const received = this.date(rawReceived);
+    if (!received.ok) ok = this.fail(line, 'invoiceReceivedDate', rawReceived, received.message);
+    const rawAmount = cell(f, c.amount);
+    const amount = parseAmountPence(rawAmount, this.options);
+    if (!amount.ok) ok = this.fail(line, 'amount', rawAmount, amount.message);
+    const rawName = cell(f, c.supplierName);
+    const supplierName = rawName === '' ? null : rawName;
+    const supplierRef = nullable(cell(f, c.supplierRef));
+    if (supplierName === null && supplierRef === null)
+      ok = this.fail(
+        line,
+        c.supplierName !== undefined ? 'supplierName' : 'supplierRef',
+        '',
+        'the supplier is empty',
+      );
+    const inScope = this.inScope(line, cell(f, c.inScope));
+    if (!ok || !received.ok || !amount.ok || inScope === undefined) return null;
+    const name = supplierName === null ? null : this.name(supplierName);
+    this.stats.unpaid.push({
+      line,
+      supplierName,
+      supplierRef,
+      supplierKey: name?.redacted ? null : (supplierRef ?? (name?.key || null)),
+      invoiceNumber: nullable(cell(f, c.invoiceNumber)),
+      invoiceReceivedDate: received.date,
+      amountPence: amount.pence,
+      inScope,
+    });
+    return null;
+  }
+
+  /** The in-scope cell: true, false or null; undefined (reported) when it is neither yes nor no. */
+  private inScope(line: number, raw: string): boolean | null | undefined {
+    if (this.c.inScope === undefined || raw === '') return null;
+    const parsed = parseYesNo(raw);
+    if (parsed.ok) return parsed.value;
+    this.fail(line, 'inScope', raw, parsed.message);
+    return undefined;
   }
 
   get dataLines(): number {
@@ -531,6 +649,12 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
       out.push({
         code: 'skipped-lines',
         message: `${stats.skippedCount} line(s) had no payment date and no supplier (lines ${stats.skippedLines.join(', ')}${more}): read as totals or notes and skipped.`,
+      });
+    }
+    if (stats.unpaid.length > 0) {
+      out.push({
+        code: 'unpaid-invoices',
+        message: `${stats.unpaid.length} line(s) have an invoice received date and no payment date: kept as invoices not yet paid (for payment compliance), not counted as spend.`,
       });
     }
     if (stats.extraFields > 0) {

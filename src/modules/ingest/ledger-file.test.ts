@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FileRejectedError, LedgerFile } from './ledger-file.ts';
-import type { LedgerRow } from './ledger-csv.ts';
+import { parseYesNo, type LedgerRow } from './ledger-csv.ts';
 
 async function load(text: string | Uint8Array, mapping?: Record<string, string | number>) {
   const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
@@ -115,5 +115,81 @@ describe('LedgerFile', () => {
       irrecoverableVatPence: null,
       invoiceReceivedDate: '2022-03-20',
     });
+  });
+});
+
+describe('invoices not yet paid, and scope', () => {
+  it('keeps a line with a received date and no payment date apart, as an unpaid invoice', async () => {
+    const { file, rows } = await load(
+      'Payment Date,Supplier Ref,Supplier,Invoice No,Date Received,In Scope,Amount\n' +
+        '01/10/2025,S1,Acme Ltd,A-1,30/09/2025,Y,10.00\n' +
+        ',S1,Acme Ltd,A-2,15/10/2025,N,20.00\n' +
+        'n/a,,Redacted personal data,,16/10/2025,,5.00\n',
+    );
+    expect(rows.map((r) => [r.line, r.inScope, r.invoiceReceivedDate])).toEqual([
+      [2, true, '2025-09-30'],
+    ]);
+    expect(file.totalPence).toBe(1000n);
+    expect(file.unpaidInvoices).toEqual([
+      {
+        line: 3,
+        supplierName: 'Acme Ltd',
+        supplierRef: 'S1',
+        supplierKey: 'S1',
+        invoiceNumber: 'A-2',
+        invoiceReceivedDate: '2025-10-15',
+        amountPence: 2000,
+        inScope: false,
+      },
+      {
+        line: 4,
+        supplierName: 'Redacted personal data',
+        supplierRef: null,
+        supplierKey: null,
+        invoiceNumber: null,
+        invoiceReceivedDate: '2025-10-16',
+        amountPence: 500,
+        inScope: null,
+      },
+    ]);
+    expect(file.warnings().map((w) => w.code)).toContain('unpaid-invoices');
+  });
+
+  it('still refuses a line with no payment date when the file has no received dates', async () => {
+    const { file } = await load('Payment Date,Supplier,Amount\n,Acme Ltd,10.00\n');
+    expect(file.errors[0]).toMatchObject({ row: 2, column: 'Payment Date' });
+  });
+
+  it('names an unpaid line whose received date or amount is wrong', async () => {
+    const { file } = await load(
+      'Payment Date,Supplier,Date Received,Amount\n,Acme Ltd,31/02/2025,10.00\n,Acme Ltd,01/02/2025,ten\n',
+    );
+    expect(file.errors.map((e) => [e.row, e.column, e.value])).toEqual([
+      [2, 'Date Received', '31/02/2025'],
+      [3, 'Amount', 'ten'],
+    ]);
+    expect(file.unpaidInvoices).toEqual([]);
+  });
+});
+
+describe('parseYesNo', () => {
+  it.each([
+    ['Yes', true],
+    ['y', true],
+    ['TRUE', true],
+    ['1', true],
+    ['In scope', true],
+    ['No', false],
+    ['N', false],
+    ['0', false],
+    ['Out of scope', false],
+    ['', null],
+    ['n/a', null],
+  ])('%j -> %s', (raw, value) => {
+    expect(parseYesNo(raw)).toEqual({ ok: true, value });
+  });
+
+  it('refuses anything else', () => {
+    expect(parseYesNo('maybe')).toMatchObject({ ok: false });
   });
 });

@@ -4,6 +4,7 @@ import {
   type LedgerField,
   type LedgerRow,
   type LedgerRowReader,
+  type UnpaidInvoice,
 } from './ledger-csv.ts';
 import { MappedCsvFile } from './mapped-csv-file.ts';
 
@@ -38,5 +39,10 @@ export class LedgerFile extends MappedCsvFile<LedgerField, LedgerRow> {
 
   get lastDate(): string | null {
     return this.stats?.lastDate ?? null;
+  }
+
+  /** Invoices received and not yet paid (lines with a received date and no payment date). */
+  get unpaidInvoices(): readonly UnpaidInvoice[] {
+    return this.stats?.unpaid ?? [];
   }
 }

@@ -177,6 +177,51 @@ export function spendBarChart(options: { id: string; title: string; rows: Row[] 
   return svg(options.id, options.title, width, height, parts);
 }
 
+export interface BandRow {
+  label: string;
+  invoices: number;
+  meanDays: number | null;
+  /** Shares of invoices by number, each 0..1 (null: none paid). */
+  within30: number | null;
+  days31to60: number | null;
+  days61plus: number | null;
+}
+
+export const BAND_COLOURS = { within30: '#1b7a5a', days31to60: '#e0a100', days61plus: '#b83227' };
+
+/** How quickly invoices were paid, one 100% bar per group of suppliers: within 30, 31-60, 61+ days. */
+export function paymentBandChart(options: { id: string; title: string; rows: BandRow[] }): string {
+  const rowH = 26;
+  const width = 680;
+  const m = { left: 170, right: 80, top: 6, bottom: 6 };
+  const height = m.top + m.bottom + rowH * options.rows.length;
+  const plotW = width - m.left - m.right;
+  const parts: string[] = [];
+  options.rows.forEach((r, i) => {
+    const y0 = m.top + i * rowH;
+    parts.push(
+      `<text x="${m.left - 8}" y="${y0 + 17}" text-anchor="end" font-size="12" fill="${COLOURS.ink}">${esc(r.label)}</text>`,
+    );
+    let x = m.left;
+    for (const band of ['within30', 'days31to60', 'days61plus'] as const) {
+      const share = r[band] ?? 0;
+      const w = share * plotW;
+      parts.push(
+        `<rect class="band" data-band="${band}" data-label="${esc(r.label)}" data-value="${r[band] ?? ''}" x="${x.toFixed(1)}" y="${y0 + 4}" width="${w.toFixed(1)}" height="${rowH - 8}" fill="${BAND_COLOURS[band]}"><title>${esc(`${r.label}: ${percent(r[band])} ${band === 'within30' ? 'within 30 days' : band === 'days31to60' ? 'in 31 to 60 days' : 'after 60 days'}`)}</title></rect>`,
+      );
+      if (w >= 34)
+        parts.push(
+          `<text x="${(x + w / 2).toFixed(1)}" y="${y0 + 17}" text-anchor="middle" font-size="10.5" fill="#fff">${esc(percent(r[band], 0))}</text>`,
+        );
+      x += w;
+    }
+    parts.push(
+      `<text x="${m.left + plotW + 8}" y="${y0 + 17}" font-size="11" fill="${COLOURS.muted}">${esc(r.meanDays === null ? 'none paid' : `${r.meanDays.toFixed(1)} days`)}</text>`,
+    );
+  });
+  return svg(options.id, options.title, width, height, parts);
+}
+
 /** A share as a filled bar out of 100%. */
 export function shareBar(options: {
   id: string;

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { formatPence, parsePounds } from '../../money.ts';
 import {
+  BAND_COLOURS,
   COLOURS,
+  paymentBandChart,
   shareBar,
   shareLineChart,
   spendBarChart,
@@ -54,6 +56,10 @@ svg.chart { width: 100%; height: auto; display: block; }
 .legend { font-size: 12px; color: ${COLOURS.muted}; margin: 4px 0 0; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; vertical-align: -1px; margin: 0 4px 0 10px; }
 .swatch.total { background: ${COLOURS.total}; } .swatch.local { background: ${COLOURS.local}; }
+.swatch[data-band="within30"] { background: ${BAND_COLOURS.within30}; } .swatch[data-band="days31to60"] { background: ${BAND_COLOURS.days31to60}; } .swatch[data-band="days61plus"] { background: ${BAND_COLOURS.days61plus}; }
+h3 { font-size: 14px; margin: 16px 0 2px; }
+table[data-table^="payment"] td:first-child { white-space: nowrap; }
+p.note { font-size: 12px; color: ${COLOURS.muted}; margin: 4px 0; }
 table { width: 100%; border-collapse: collapse; font-size: 12.5px; margin-top: 6px; }
 th { text-align: left; font-weight: 600; color: ${COLOURS.muted}; border-bottom: 2px solid ${COLOURS.grid}; padding: 5px 6px; }
 td { border-bottom: 1px solid ${COLOURS.grid}; padding: 4px 6px; vertical-align: top; }
@@ -217,6 +223,13 @@ ${report.leakage.map((l) => `<tr><td>${esc(l.expenseType)}<span class="outside">
 }
 </section>
 
+<section aria-labelledby="s-payment" class="long">
+<h2 id="s-payment">Paying suppliers on time</h2>
+<p class="lead">Days from receipt of an invoice to its payment (day 1 is the day after receipt), for the Procurement Act's six-month reporting periods ending in the year; the share of sums that fell due and were not paid by the period's end.</p>
+${report.paymentCompliance.map(paymentSection).join('\n')}
+<p class="legend"><span class="swatch" data-band="within30"></span>Within 30 days <span class="swatch" data-band="days31to60"></span>31 to 60 days <span class="swatch" data-band="days61plus"></span>61 days or more</p>
+</section>
+
 <section aria-labelledby="s-coverage">
 <h2 id="s-coverage">How much of the spend is classified</h2>
 <p class="lead">The share of spend whose supplier's location, sector and size are known from the registers or an override. ${esc(count(report.classification.suppliersFullyClassified))} of ${esc(count(report.classification.suppliersPaid))} suppliers paid are fully classified.</p>
@@ -256,6 +269,51 @@ function shortMonths(label: string): string {
   if (!m) return label.replace(/^Q\d /, '');
   const [, m1, y1, m2, y2] = m;
   return y1 === y2 ? `${m1}–${m2} ${y2}` : `${m1} ${y1}–${m2} ${y2}`;
+}
+
+const PAYMENT_GROUPS = ['all', 'local', 'small-local', 'not-local', 'sme', 'not-sme'] as const;
+
+/** One payment reporting period: what the board reads, the bands by group, and the notes. */
+function paymentSection(c: AnnualReport['paymentCompliance'][number]): string {
+  const groups = PAYMENT_GROUPS.map((key) => c.groups.find((g) => g.key === key)!).filter(
+    (g) => g.paid.invoices > 0,
+  );
+  const smallLocal = c.groups.find((g) => g.key === 'small-local')!;
+  const notes = c.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('');
+  if (c.paid.invoices === 0)
+    return `<h3>${esc(c.period.label)}</h3><p class="empty" data-period="${esc(c.period.key)}">No invoice paid in the period could be counted.</p>${notes}`;
+  const sentence =
+    `${percent(c.paid.within30.invoiceShare)} of ${count(c.paid.invoices)} invoices were paid within 30 days, ` +
+    `in ${c.paid.meanDays!.toFixed(1)} days on average` +
+    (smallLocal.paid.meanDays === null
+      ? '.'
+      : `; small local firms waited ${smallLocal.paid.meanDays.toFixed(1)} days.`) +
+    (c.dueNotPaid.valueShare === null
+      ? ''
+      : c.laterPaymentsLoaded || c.dueNotPaid.notPaid > 0
+        ? ` ${percent(c.dueNotPaid.valueShare)} of the sums that fell due (${compactPounds(c.dueNotPaid.value)}) were not paid by ${longDate(c.period.to)}.`
+        : ` Whether all that fell due was paid by ${longDate(c.period.to)} shows once later payments are loaded.`);
+  return `<h3>${esc(c.period.label)}</h3>
+<p data-period="${esc(c.period.key)}" data-figure="meanDays" data-value="${c.paid.meanDays}">${esc(sentence)}</p>
+<figure>${paymentBandChart({
+    id: `chart-payment-${c.period.key}`,
+    title: `How quickly invoices were paid, ${c.period.label}`,
+    rows: groups.map((g) => ({
+      label: g.label,
+      invoices: g.paid.invoices,
+      meanDays: g.paid.meanDays,
+      within30: g.paid.within30.invoiceShare,
+      days31to60: g.paid.days31to60.invoiceShare,
+      days61plus: g.paid.days61plus.invoiceShare,
+    })),
+  })}</figure>
+<table data-table="payment-${esc(c.period.key)}">
+<thead><tr><th>Suppliers</th><th class="n">Invoices paid</th><th class="n">Mean days</th><th class="n">Within 30 days</th><th class="n">61+ days</th><th class="n">Due, unpaid at end</th></tr></thead>
+<tbody>
+${groups.map((g) => `<tr data-key="${esc(g.key)}"><td>${esc(g.label)}</td><td class="n">${esc(count(g.paid.invoices))}</td><td class="n">${g.paid.meanDays === null ? 'n/a' : esc(g.paid.meanDays.toFixed(1))}</td><td class="n">${esc(percent(g.paid.within30.invoiceShare))}</td><td class="n">${esc(percent(g.paid.days61plus.invoiceShare))}</td><td class="n">${c.laterPaymentsLoaded || c.dueNotPaid.notPaid > 0 ? esc(percent(g.dueNotPaid.valueShare)) : 'not yet known'}</td></tr>`).join('\n')}
+</tbody>
+</table>
+${c.paid.invoices > 0 && c.leftOut.missingReceivedDate.invoices + c.leftOut.receivedAfterPayment.invoices > 0 ? `<p class="note">${esc(`${count(c.leftOut.missingReceivedDate.invoices + c.leftOut.receivedAfterPayment.invoices)} invoices were left out for missing or impossible dates.`)}</p>` : ''}${notes}`;
 }
 
 function card(

@@ -1,31 +1,12 @@
-import type { AnnualReport, ReportTable } from './reports.schemas.ts';
+import { cells, type Cell, type Table } from '../../exports/table.ts';
+import { complianceTable } from '../compliance/compliance-table.ts';
+import type { AnnualReport } from './reports.schemas.ts';
 
 /*
- * The report as tables, for the CSV and the workbook alike: one definition, two writers. A cell
- * says what kind of figure it is; the writers decide how it looks (a CSV keeps exact decimals,
- * the workbook adds number formats).
+ * The report as tables (src/exports/table.ts), for its CSV and its workbook alike.
  */
 
-export type CellKind = 'text' | 'money' | 'share' | 'count' | 'change' | 'points' | 'flag';
-
-export interface Cell {
-  kind: CellKind;
-  /** money: a pounds string; share, change, points: a fraction; count: an integer; flag: a boolean. */
-  value: string | number | boolean | null;
-}
-
-export interface Table {
-  key: ReportTable;
-  title: string;
-  headers: string[];
-  rows: Cell[][];
-}
-
-const text = (value: string): Cell => ({ kind: 'text', value });
-const money = (value: string): Cell => ({ kind: 'money', value });
-const share = (value: number | null): Cell => ({ kind: 'share', value });
-const int = (value: number): Cell => ({ kind: 'count', value });
-const flag = (value: boolean | null): Cell => ({ kind: 'flag', value });
+const { text, money, share, count: int, flag } = cells;
 
 type Headline = AnnualReport['headline']['previousYear'];
 type FieldOf<T> = { [K in keyof Headline]: Headline[K] extends T ? K : never }[keyof Headline];
@@ -38,8 +19,8 @@ export function reportTables(report: AnnualReport): Table[] {
   const h = report.headline;
   const p = h.previousYear;
   const c = h.change;
-  const change = (name: string): Cell => ({ kind: 'change', value: c[name] ?? null });
-  const points = (name: string): Cell => ({ kind: 'points', value: c[name] ?? null });
+  const change = (name: string): Cell => cells.change(c[name] ?? null);
+  const points = (name: string): Cell => cells.points(c[name] ?? null);
   const spendRow = (label: string, field: SpendField): Cell[] => [
     text(label),
     money(h[field]),
@@ -62,6 +43,7 @@ export function reportTables(report: AnnualReport): Table[] {
   return [
     {
       key: 'headline',
+      sheet: 'Headline',
       title: `Headline figures, ${report.label} and ${p.label}`,
       headers: ['Figure', report.label, p.label, 'Change'],
       rows: [
@@ -87,6 +69,7 @@ export function reportTables(report: AnnualReport): Table[] {
     },
     {
       key: 'quarters',
+      sheet: 'By quarter',
       title: `Spend by quarter, ${report.label}`,
       headers: [
         'Quarter',
@@ -115,6 +98,7 @@ export function reportTables(report: AnnualReport): Table[] {
     },
     {
       key: 'services',
+      sheet: 'By service',
       title: `Spend by service, ${report.label}`,
       headers: [
         'Service',
@@ -143,6 +127,7 @@ export function reportTables(report: AnnualReport): Table[] {
     },
     {
       key: 'suppliers',
+      sheet: 'Top suppliers',
       title: `Top local suppliers, ${report.label}`,
       headers: [
         'Rank',
@@ -167,6 +152,7 @@ export function reportTables(report: AnnualReport): Table[] {
     },
     {
       key: 'leakage',
+      sheet: 'Leakage',
       title: `Where spend leaves the place, ${report.label}`,
       headers: [
         'Expense type',
@@ -189,5 +175,20 @@ export function reportTables(report: AnnualReport): Table[] {
         text(l.topNonLocalSuppliers.map((s) => `${s.name} (£${s.spend})`).join('; ')),
       ]),
     },
+    paymentComplianceTable(report),
   ];
+}
+
+/** Both payment reporting periods of the year in one table, a row per period and group of suppliers. */
+function paymentComplianceTable(report: AnnualReport): Table {
+  const periods = report.paymentCompliance.map(complianceTable);
+  return {
+    key: 'compliance',
+    sheet: 'Payment compliance',
+    title: `Payment compliance, the periods ending in ${report.label}`,
+    headers: ['Period', ...(periods[0]?.headers ?? [])],
+    rows: periods.flatMap((table, i) =>
+      table.rows.map((row) => [text(report.paymentCompliance[i]!.period.key), ...row]),
+    ),
+  };
 }

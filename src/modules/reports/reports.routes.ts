@@ -1,13 +1,13 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../../db/schema.ts';
 import { principalOf } from '../../http/auth.ts';
-import { AppError, notFound, problemSchema } from '../../http/problem.ts';
+import { notFound, problemSchema } from '../../http/problem.ts';
 import { orgParamsSchema } from '../organisations/organisations.schemas.ts';
 import { yearSchema } from '../suppliers/suppliers.schemas.ts';
-import { CONTENT_TYPES, negotiateFormat } from './negotiate.ts';
+import { chooseFormat, CONTENT_TYPES } from '../../exports/negotiate.ts';
 import { renderReportCsv } from './report-csv.ts';
 import { REPORT_HTML_HEADERS, renderReportHtml } from './report-html.ts';
 import {
@@ -74,18 +74,6 @@ async function sendReport(
   }
 }
 
-function chooseFormat(request: FastifyRequest, format: ReportFormat | undefined): ReportFormat {
-  const chosen = negotiateFormat(format, request.headers.accept);
-  if (chosen === undefined) {
-    throw new AppError(
-      406,
-      'not-acceptable',
-      `The report comes as ${Object.values(CONTENT_TYPES).join(', ')} (or ?format=${REPORT_FORMATS.join('|')}).`,
-    );
-  }
-  return chosen;
-}
-
 export const reportRoutes: FastifyPluginAsyncZod<{
   db: Kysely<DB>;
   publicUrl: string | undefined;
@@ -108,7 +96,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{
     },
     async (request, reply) => {
       const { year, format, table } = request.query;
-      const chosen = chooseFormat(request, format);
+      const chosen = chooseFormat(format, request.headers.accept, REPORT_FORMATS);
       return sendReport(reply, await getAnnualReport(db, request.params.org, year), chosen, table);
     },
   );

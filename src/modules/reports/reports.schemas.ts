@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { complianceSchema } from '../compliance/compliance.schemas.ts';
 import { headlineSchema, spendFiguresSchema } from '../metrics/metrics.schemas.ts';
 import { orgParamsSchema } from '../organisations/organisations.schemas.ts';
 import { yearSchema } from '../suppliers/suppliers.schemas.ts';
@@ -10,7 +11,14 @@ const periodSchema = z.object({ from: z.string(), to: z.string() });
 export const REPORT_FORMATS = ['json', 'html', 'csv', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-export const REPORT_TABLES = ['headline', 'quarters', 'services', 'suppliers', 'leakage'] as const;
+export const REPORT_TABLES = [
+  'headline',
+  'quarters',
+  'services',
+  'suppliers',
+  'leakage',
+  'compliance',
+] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
 
 export const reportParamsSchema = orgParamsSchema;
@@ -84,6 +92,11 @@ export const annualReportSchema = z
       suppliersPaid: z.number().int(),
       suppliersFullyClassified: z.number().int(),
     }),
+    paymentCompliance: z
+      .array(complianceSchema.omit({ leftOutInvoices: true }))
+      .describe(
+        'the two Procurement Act payment reporting periods ending in the year (GET payment-compliance has the invoices left out)',
+      ),
     definitions: z.array(z.object({ term: z.string(), definition: z.string() })),
   })
   .meta({ id: 'AnnualReport' });

@@ -3,6 +3,8 @@ import type { DB } from '../../db/schema.ts';
 import { notFound } from '../../http/problem.ts';
 import { parsePounds } from '../../money.ts';
 import { getClassification } from '../classify/classify.service.ts';
+import { periodsEndingWithin } from '../compliance/compliance-periods.ts';
+import { getPaymentCompliance } from '../compliance/compliance.service.ts';
 import { getLeakage, getMetrics, getTopSuppliers, getTrend } from '../metrics/metrics.service.ts';
 import { findOrganisationSettings } from '../organisations/organisations.service.ts';
 import type { AnnualReport } from './reports.schemas.ts';
@@ -59,6 +61,11 @@ export const DEFINITIONS: readonly { term: string; definition: string }[] = [
       'Distinct suppliers with positive net spend in the year. Redacted payments (personal data) count in spend but never as suppliers.',
   },
   {
+    term: 'Days to pay',
+    definition:
+      'From the day an invoice was received to the day it was paid, day 1 being the day after receipt (Procurement Act 2023 payment reporting, six months to 30 September and to 31 March). An invoice falls due 30 days after receipt. Invoices without a received date, credit notes and invoices marked out of scope are left out and counted.',
+  },
+  {
     term: 'Leakage',
     definition:
       'Spend with suppliers known to be outside the home areas, by expense type, beside the local suppliers already paid for the same thing: where local firms might win more.',
@@ -83,6 +90,11 @@ export async function getAnnualReport(
     getLeakage(db, orgId, year),
     getClassification(db, orgId, year, 0),
   ]);
+  const paymentCompliance = [];
+  for (const period of periodsEndingWithin(headline.period.from, headline.period.to)) {
+    const { leftOutInvoices: _, ...figures } = await getPaymentCompliance(db, orgId, period);
+    paymentCompliance.push(figures);
+  }
   const firstWithSpend = trend.years.findIndex((y) => y.totalSpend !== '0.00');
   const { groups: _, filters: __, organisation: ___, ...figures } = headline;
   return {
@@ -124,6 +136,7 @@ export async function getAnnualReport(
       suppliersPaid: classification.suppliers.paid,
       suppliersFullyClassified: classification.suppliers.fullyClassified,
     },
+    paymentCompliance,
     definitions: [...DEFINITIONS],
   };
 }
