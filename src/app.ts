@@ -1,5 +1,6 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import { createServer } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -39,14 +40,44 @@ export const API_VERSION = '1.0.0';
 /** JSON bodies other than uploads are small: settings, overrides, measures. */
 const JSON_BODY_LIMIT = 1024 * 1024;
 
+/** The Content-Security-Policy of HTML pages that do not set their own (the API documentation). */
+const PAGE_POLICY =
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; " +
+  "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 /** Builds the HTTP application on an open database. Never listens: server.ts does that. */
 export async function buildApp({ config, database, logger }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: JSON_BODY_LIMIT,
+    // A request must arrive whole in time (Node answers 408 and closes the connection); a
+    // connection idle between requests closes after the keep-alive timeout.
+    serverFactory: (handler) =>
+      createServer(
+        {
+          requestTimeout: config.requestTimeoutMs,
+          headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+          keepAliveTimeout: 72_000,
+          connectionsCheckingInterval: Math.min(30_000, Math.max(100, config.requestTimeoutMs / 4)),
+        },
+        handler,
+      ),
     // The OpenAPI document describes the API as published, whatever proxy is in front.
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
+
+  // Headers for every answer, and for every page: nothing sniffed, framed or leaked by referrer.
+  // Pages that set their own policy (the report) keep it; the API documentation gets this one.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      if (!reply.hasHeader('content-security-policy'))
+        reply.header('content-security-policy', PAGE_POLICY);
+      if (!reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'DENY');
+      if (!reply.hasHeader('referrer-policy')) reply.header('referrer-policy', 'no-referrer');
+    }
+    return payload;
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -77,7 +108,11 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  registerAuth(app, { db: database.db, adminToken: config.adminToken });
+  registerAuth(app, {
+    db: database.db,
+    adminToken: config.adminToken,
+    failuresPerMinute: config.authFailuresPerMinute,
+  });
   await registerStreamingBodies(app);
 
   app.get(

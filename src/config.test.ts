@@ -14,6 +14,8 @@ describe('loadConfig', () => {
       referenceUploadLimitBytes: 8192 * 1024 * 1024,
       dbPoolSize: 10,
       publicUrl: undefined,
+      requestTimeoutMs: 600_000,
+      authFailuresPerMinute: 30,
     });
   });
 

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authenticate } from '../modules/keys/keys.service.ts';
 import { ACCESS_RULES, isAllowed, type Access, type Principal } from './access.ts';
+import { AuthLimiter } from './auth-limiter.ts';
 import { AppError, forbidden } from './problem.ts';
 
 declare module 'fastify' {
@@ -16,6 +17,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route the app serves, with its access rule: what the isolation test walks. */
     routeRules: RouteRule[];
+    /** Failed authentications per client address (keys here, report link tokens elsewhere). */
+    authLimiter: AuthLimiter;
   }
 }
 
@@ -29,6 +32,21 @@ export interface RouteRule {
 export interface AuthOptions {
   db: Kysely<DB>;
   adminToken: string | undefined;
+  /** Failed authentications allowed per client address per minute (0: no limit). */
+  failuresPerMinute: number;
+}
+
+/** Refuses a client address that has failed authentication too often of late (429). */
+export function refuseIfLimited(request: FastifyRequest, limiter: AuthLimiter): void {
+  const wait = limiter.retryAfter(request.ip, Date.now());
+  if (wait > 0) {
+    throw new AppError(
+      429,
+      'too-many-attempts',
+      `Too many failed attempts to authenticate from this address: try again in ${wait} s.`,
+      { headers: { 'retry-after': String(wait) } },
+    );
+  }
 }
 
 const unauthorized = (detail: string) =>
@@ -44,6 +62,8 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   app.decorateRequest('principal', null);
   const rules: RouteRule[] = [];
   app.decorate('routeRules', rules);
+  const limiter = new AuthLimiter({ limit: options.failuresPerMinute, windowMs: 60_000 });
+  app.decorate('authLimiter', limiter);
 
   // A /v1 route without a rule is a programming error: refuse to start rather than serve it open.
   app.addHook('onRoute', (route) => {
@@ -63,8 +83,12 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     const token = bearerToken(request);
     if (token === null)
       throw unauthorized('This route needs an API key: Authorization: Bearer <key>.');
+    refuseIfLimited(request, limiter);
     const principal = await authenticate(options.db, options.adminToken, token);
-    if (principal === null) throw unauthorized('The API key is not valid, or has been revoked.');
+    if (principal === null) {
+      limiter.fail(request.ip, Date.now());
+      throw unauthorized('The API key is not valid, or has been revoked.');
+    }
     request.principal = principal;
     const org = (request.params as { org?: string } | undefined)?.org;
     // The refusal says nothing of the organisation asked for, not even whether it exists.

@@ -18,6 +18,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     referenceUploadLimitBytes: 20 * 1024 * 1024,
     dbPoolSize: 5,
     publicUrl: undefined,
+    requestTimeoutMs: 60_000,
+    authFailuresPerMinute: 0,
     ...overrides,
   };
 }

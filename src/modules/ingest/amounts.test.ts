@@ -51,6 +51,22 @@ describe('parseAmountPence', () => {
     },
   );
 
+  it('refuses an exponent too large to write out, without building the number', () => {
+    expect(parseAmountPence('0E600000000')).toEqual({ ok: true, pence: 0 });
+    expect(parseAmountPence('1E999999999')).toEqual({
+      ok: false,
+      message: '"1E999999999" is too large to be a payment',
+    });
+    expect(parseAmountPence('-1.5e-999999999')).toEqual({ ok: true, pence: 0, rounded: true });
+    expect(parseAmountPence('1.2345E+11')).toEqual({ ok: true, pence: 12345000000000 });
+    expect(parseAmountPence('1.2345E+13').ok).toBe(false);
+  });
+
+  it('refuses a long cell of spaces between two letters, quickly', () => {
+    // A cell the CSV reader allows (32 KB): the CR/DR pattern once took seconds over it.
+    expect(parseAmountPence(`a${' '.repeat(32_000)}a`).ok).toBe(false);
+  });
+
   it('has no floating-point error on amounts a float would get wrong', () => {
     expect(parseAmountPence('0.29')).toEqual({ ok: true, pence: 29 });
     expect(parseAmountPence('1.005')).toEqual({ ok: true, pence: 101, rounded: true });

@@ -29,10 +29,11 @@ export function parseAmountPence(
     negative = true;
     text = text.slice(1, -1).trim();
   }
-  const credit = /^(.*?)\s*(CR|DR)$/i.exec(text);
+  // Not /^(.*?)\s*(CR|DR)$/: on a long cell of spaces that backtracks for seconds.
+  const credit = /(CR|DR)$/i.exec(text);
   if (credit) {
-    if (credit[2]!.toUpperCase() === 'CR') negative = !negative;
-    text = credit[1]!.trim();
+    if (credit[1]!.toUpperCase() === 'CR') negative = !negative;
+    text = text.slice(0, credit.index).trim();
   }
   if (text.endsWith('-')) {
     negative = !negative;
@@ -57,7 +58,12 @@ export function parseAmountPence(
   }
   text = text.replace(/\s+/g, '');
   const exponent = /^(\d+(?:\.\d+)?)E([+-]?\d+)$/i.exec(text);
-  if (exponent) text = shiftDecimal(exponent[1]!, Number(exponent[2]));
+  if (exponent) {
+    const shifted = shiftDecimal(exponent[1]!, Number(exponent[2]));
+    if (shifted === null)
+      return { ok: false, message: `"${raw.trim()}" is too large to be a payment` };
+    text = shifted;
+  }
   if (!/^\d+(\.\d+)?$|^\.\d+$/.test(text))
     return { ok: false, message: `"${raw.trim()}" is not an amount` };
   return fromDecimal(text, negative);
@@ -84,11 +90,23 @@ function fromDecimal(text: string, negative: boolean): AmountResult {
   return rounded ? { ok: true, pence, rounded } : { ok: true, pence };
 }
 
-/** Moves the decimal point of a digit string by `places` (for 1.2345E+03 and the like). */
-function shiftDecimal(mantissa: string, places: number): string {
+/** Whole digits past which a shifted number is too large, whatever they are (£1 trillion has 13). */
+const MAX_SHIFTED_DIGITS = 20;
+
+/**
+ * Moves the decimal point of a digit string by `places` (for 1.2345E+03 and the like); null when
+ * the result is too large to be a payment. The exponent is any text a cell holds ("1E999999999"):
+ * the zeros written out are bounded, or the string would outgrow memory.
+ */
+function shiftDecimal(mantissa: string, places: number): string | null {
   const [whole = '', fraction = ''] = mantissa.split('.');
   let digits = whole + fraction;
-  let point = whole.length + places;
+  // Three places after the point is as far as pence and their rounding look: further right,
+  // every digit rounds away just the same.
+  let point = Math.max(whole.length + places, -3);
+  const first = digits.search(/[1-9]/);
+  if (first === -1 && point > digits.length) return '0';
+  if (first !== -1 && point - first > MAX_SHIFTED_DIGITS) return null;
   if (point < 0) {
     digits = '0'.repeat(-point) + digits;
     point = 0;

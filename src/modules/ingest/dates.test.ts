@@ -23,6 +23,8 @@ describe('parseDate', () => {
     ['29/02/2024', '2024-02-29'],
     ['44651', '2022-03-31'],
     ['44651.0', '2022-03-31'],
+    ['32874', '1990-01-01'],
+    ['73050', '2099-12-31'],
     ['  01/04/2022 ', '2022-04-01'],
   ])('%s -> %s', (text, iso) => {
     expect(parseDate(text)).toEqual({ ok: true, date: iso });
@@ -40,6 +42,7 @@ describe('parseDate', () => {
     ['', 'the date is empty'],
     ['yesterday', 'is not a date we can read'],
     ['12345', 'outside the Excel date serials'],
+    ['73051', 'outside the Excel date serials'], // 2100-01-01: serials stop at 2099
     ['202213', 'is not a YYYYMM period'],
     ['14-Foo-2011', 'no month name'],
   ])('%s is refused: %s', (text, message) => {

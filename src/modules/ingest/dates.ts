@@ -49,7 +49,7 @@ const PERIOD = /^(\d{4})(\d{2})$/;
 
 /** Excel serials between these are read as dates: 1990-01-01 .. 2099-12-31. */
 const SERIAL_MIN = 32874;
-const SERIAL_MAX = 73415;
+const SERIAL_MAX = 73050;
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 const DAY_MS = 86_400_000;
 

@@ -206,6 +206,13 @@ export async function deleteOverlappingPayments(
 ): Promise<{ lines: number[]; count: number; pence: bigint }> {
   const columns = sql.join(fields.map((f) => sql.ref(FIELD_COLUMNS[f])));
   const rowHash = sql`md5(row(${columns})::text)`;
+  // The rows just copied are not in the planner's statistics yet (it thinks there is about one),
+  // so it would match them by nested loops: rows x rows, hours for a quarter's file after its
+  // months. Hash joins only, for this statement.
+  const { rows: setting } = await sql<{ was: string }>`
+    SELECT current_setting('enable_nestloop') AS was, set_config('enable_nestloop', 'off', true)`.execute(
+    db,
+  );
   const { rows } = await sql<{ line: number; amount_pence: bigint }>`
     WITH fresh AS (
       SELECT line, ${rowHash} AS h, row_number() OVER (PARTITION BY ${rowHash} ORDER BY line) AS k
@@ -224,6 +231,7 @@ export async function deleteOverlappingPayments(
     DELETE FROM payments p USING doomed d
     WHERE p.org_id = ${orgId} AND p.upload_id = ${uploadId} AND p.line = d.line
     RETURNING p.line, p.amount_pence`.execute(db);
+  await sql`SELECT set_config('enable_nestloop', ${setting[0]!.was}, true)`.execute(db);
   let pence = 0n;
   for (const row of rows) pence += row.amount_pence;
   return { lines: rows.map((r) => r.line).sort((a, b) => a - b), count: rows.length, pence };

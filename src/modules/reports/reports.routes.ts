@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../../db/schema.ts';
-import { principalOf } from '../../http/auth.ts';
+import { principalOf, refuseIfLimited } from '../../http/auth.ts';
 import { notFound, problemSchema } from '../../http/problem.ts';
 import { orgParamsSchema } from '../organisations/organisations.schemas.ts';
 import { yearSchema } from '../suppliers/suppliers.schemas.ts';
@@ -173,13 +173,18 @@ export const reportRoutes: FastifyPluginAsyncZod<{
         summary: 'The report a link opens: the page, or ?format=csv|xlsx|json',
         params: z.object({ token: z.string().max(100) }),
         querystring: z.object({ format: z.enum(REPORT_FORMATS).optional() }),
-        response: { 200: annualReportSchema, 404: problemSchema },
+        response: { 200: annualReportSchema, 404: problemSchema, 429: problemSchema },
       },
     },
     async (request, reply) => {
+      refuseIfLimited(request, app.authLimiter);
       const target = await resolveReportToken(db, request.params.token);
-      // Unknown, expired and revoked links look the same: nothing to tell them apart by.
-      if (!target) throw notFound('This report link');
+      // Unknown, expired and revoked links look the same: nothing to tell them apart by. A miss
+      // counts as a failed authentication: tokens cannot be guessed at speed either.
+      if (!target) {
+        app.authLimiter.fail(request.ip, Date.now());
+        throw notFound('This report link');
+      }
       const report = await getAnnualReport(db, target.orgId, target.year);
       reply.header('referrer-policy', 'no-referrer');
       return sendReport(reply, report, request.query.format ?? 'html', undefined);
