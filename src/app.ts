@@ -45,6 +45,11 @@ const PAGE_POLICY =
   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; " +
   "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/** Fastify's trustProxy for the setting: a hop count trusts that many proxies nearest the server. */
+function trustedProxies(setting: boolean | number | string) {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
+}
+
 /** Builds the HTTP application on an open database. Never listens: server.ts does that. */
 export async function buildApp({ config, database, logger }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -62,6 +67,8 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
         },
         handler,
       ),
+    // The failed-authentication limit counts per client address: behind a proxy, the one it forwards.
+    ...(config.trustProxy === undefined ? {} : { trustProxy: trustedProxies(config.trustProxy) }),
     // The OpenAPI document describes the API as published, whatever proxy is in front.
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();

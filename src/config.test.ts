@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       publicUrl: undefined,
       requestTimeoutMs: 600_000,
       authFailuresPerMinute: 30,
+      trustProxy: undefined,
     });
   });
 
@@ -25,6 +26,17 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ CWB_PUBLIC_URL: 'ftp://cwb.example.org' })).toThrow(
       /CWB_PUBLIC_URL: must be an http\(s\) address/,
+    );
+  });
+
+  it('reads which proxies to trust: true, a hop count, or addresses', () => {
+    expect(loadConfig({ CWB_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ CWB_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ CWB_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toBe(
+      '10.0.0.0/8, 127.0.0.1',
+    );
+    expect(() => loadConfig({ CWB_TRUST_PROXY: 'yes please' })).toThrow(
+      /CWB_TRUST_PROXY: must be true, a number of proxy hops/,
     );
   });
 

@@ -23,6 +23,17 @@ const envSchema = z.object({
   CWB_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   CWB_REQUEST_TIMEOUT_S: z.coerce.number().int().min(1).max(86_400).default(600),
   CWB_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(30),
+  // Behind a reverse proxy every client has the proxy's address; say which proxies to believe.
+  CWB_TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(true|\d{1,2}|[0-9a-fA-F:.\/]+(\s*,\s*[0-9a-fA-F:.\/]+)*)$/,
+      'must be true, a number of proxy hops, or addresses/CIDRs separated by commas',
+    )
+    .transform((v): boolean | number | string =>
+      v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : v,
+    )
+    .optional(),
   CWB_PUBLIC_URL: z
     .url({
       protocol: /^https?$/,
@@ -52,6 +63,11 @@ export interface Config {
   authFailuresPerMinute: number;
   /** The address people reach the service at, for links it hands out (default: the request's own). */
   publicUrl: string | undefined;
+  /**
+   * Proxies whose X-Forwarded-For is believed, as Fastify's trustProxy: true, a hop count, or
+   * addresses/CIDRs. Unset: the connection's own address is the client's.
+   */
+  trustProxy: boolean | number | string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -92,5 +108,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: e.CWB_REQUEST_TIMEOUT_S * 1000,
     authFailuresPerMinute: e.CWB_AUTH_FAILURES_PER_MINUTE,
     publicUrl: e.CWB_PUBLIC_URL,
+    trustProxy: e.CWB_TRUST_PROXY,
   };
 }

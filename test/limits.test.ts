@@ -88,6 +88,44 @@ describe('guessing keys and links', () => {
     expect((await from('203.0.113.8', finance)).statusCode).toBe(200);
   });
 
+  it('is not escaped by a forged X-Forwarded-For when no proxy is trusted', async () => {
+    const forged = (i: number) =>
+      t.app.inject({
+        method: 'GET',
+        url: '/v1/organisations/wigan',
+        remoteAddress: '203.0.113.20',
+        headers: {
+          authorization: `Bearer cwb_00000000_${String(i).padStart(32, 'z')}`,
+          'x-forwarded-for': `192.0.2.${i}`,
+        },
+      });
+    for (let i = 0; i < 5; i++) expect((await forged(i)).statusCode).toBe(401);
+    expect((await forged(5)).statusCode).toBe(429);
+  });
+
+  it('tells clients behind a trusted proxy apart by the address it forwards', async () => {
+    const proxied = await buildTestApp({
+      config: { authFailuresPerMinute: 2, trustProxy: '127.0.0.1' },
+    });
+    try {
+      const key = await createOrgWithKey(proxied, wigan, 'finance');
+      const via = (client: string, bearer: string) =>
+        proxied.app.inject({
+          method: 'GET',
+          url: '/v1/organisations/wigan',
+          remoteAddress: '127.0.0.1',
+          headers: { authorization: `Bearer ${bearer}`, 'x-forwarded-for': client },
+        });
+      const wrong = `cwb_00000000_${'w'.repeat(32)}`;
+      expect((await via('198.51.100.1', wrong)).statusCode).toBe(401);
+      expect((await via('198.51.100.1', wrong)).statusCode).toBe(401);
+      expect((await via('198.51.100.1', key)).statusCode).toBe(429);
+      expect((await via('198.51.100.2', key)).statusCode).toBe(200);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('counts guessed report links as failed attempts', async () => {
     const guess = (i: number) =>
       t.app.inject({

@@ -20,6 +20,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     publicUrl: undefined,
     requestTimeoutMs: 60_000,
     authFailuresPerMinute: 0,
+    trustProxy: undefined,
     ...overrides,
   };
 }
