@@ -29,10 +29,11 @@ export interface CategoryRow {
 /*
  * An invoice is the payment lines with the same supplier, invoice number, received date and
  * payment date (a line without an invoice number is an invoice of its own), summed. Payments
- * are read from 30 days before the period: whatever was paid in it, and whatever fell due in
- * it (received 30 days before the period's first day or later) however late it was paid.
+ * are read from 30 days before the period to its end: whatever was paid in it; and, paid later
+ * however late, whatever fell due in it (received from 30 days before its first day to 30 days
+ * before its last). Nothing else: a period of years ago does not read every year since.
  */
-const INVOICES = (orgId: string, from: string) => sql`
+const INVOICES = (orgId: string, from: string, to: string) => sql`
   lines AS (
     SELECT p.supplier_key, coalesce(p.supplier_key, p.supplier_name, '') AS who,
            coalesce(p.invoice_number, p.upload_id::text || ':' || p.line) AS invoice,
@@ -40,6 +41,8 @@ const INVOICES = (orgId: string, from: string) => sql`
            p.amount_pence, p.in_scope
     FROM payments p
     WHERE p.org_id = ${orgId} AND p.payment_date >= ${from}::date - 30
+      AND (p.payment_date <= ${to}::date
+           OR p.invoice_received_date BETWEEN ${from}::date - 30 AND ${to}::date - 30)
   ),
   invoices AS (
     SELECT supplier_key, who, invoice, min(invoice_number) AS invoice_number, received, paid,
@@ -60,7 +63,7 @@ export async function countInvoices(
 ): Promise<CategoryRow[]> {
   const { from, to } = period;
   const { rows } = await sql<CategoryRow>`
-    WITH ${INVOICES(orgId, from)},
+    WITH ${INVOICES(orgId, from, to)},
     tagged AS (
       SELECT i.*, t.local, t.sme FROM invoices i
       LEFT JOIN supplier_tags t ON t.org_id = ${orgId} AND t.supplier_key = i.supplier_key
