@@ -131,4 +131,11 @@ describe('sniffDelimiter', () => {
     );
     expect(sniffDelimiter('Date|Amount|Supplier\n01/04/2022|12.00|A\n')).toBe('|');
   });
+
+  it('finds tabs between values that are all quoted', () => {
+    // Found by csv-reader.property.test.ts ('"A"\t"a"'): with the quoted values taken out, each
+    // line was only tabs, dropped as blank, and the file was read as comma-separated.
+    expect(sniffDelimiter('"A"\t"a"')).toBe('\t');
+    expect(sniffDelimiter('"Date"\t"Amount"\r\n"01/04/2022"\t"1,300.00"\r\n')).toBe('\t');
+  });
 });

@@ -346,11 +346,14 @@ const CANDIDATES: Delimiter[] = [',', '\t', ';', '|'];
  * the same number of fields (junk title lines above the header count for little).
  */
 export function sniffDelimiter(sample: string): Delimiter {
+  // Blank lines are dropped before quoted values are: a line of quoted values separated by tabs
+  // is blank once they are gone, and every line of a tab file with every value quoted was
+  // dropped, so it was read as comma-separated.
   const lines = sample
     .split('\n')
     .slice(0, 60)
-    .map((l) => l.replace(/"[^"]*"/g, ''))
-    .filter((l) => l.trim() !== '');
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.replace(/"[^"]*"/g, ''));
   let best: Delimiter = ',';
   let bestScore = 0;
   for (const candidate of CANDIDATES) {

@@ -36,6 +36,29 @@ describe('decodeText', () => {
     expect(report.encoding).toBe('utf-8');
   });
 
+  it('keeps a Windows-1252 é cut off at the end of a chunk, and does not call the file mixed', async () => {
+    // Found by decode-text.property.test.ts: the UTF-8 decoder held E9 waiting for the rest of
+    // a sequence; the switch to Windows-1252 dropped it ("Caf,1") and reported the file mixed.
+    const { text, report } = await decode([
+      utf8('x'.repeat(5000)),
+      bytes(0x43, 0x61, 0x66, 0xe9), // Caf and é in Windows-1252
+      bytes(0x2c, 0x31, 0x0a),
+    ]);
+    expect(text.slice(5000)).toBe('Café,1\n');
+    expect(report).toEqual({ encoding: 'windows-1252', bom: false, mixed: false });
+  });
+
+  it('reads a file ending part way through a UTF-8 sequence as Windows-1252', async () => {
+    // Found by the property tests: a file whose last byte was C2 (Â) threw a TypeError from the
+    // decoder's final flush instead of being read.
+    expect(await decode([bytes(0xc2)])).toEqual({
+      text: 'Â',
+      report: { encoding: 'windows-1252', bom: false, mixed: false },
+    });
+    const { text } = await decode([utf8('Supplier\nCaf'), bytes(0xe9)]);
+    expect(text).toBe('Supplier\nCafé');
+  });
+
   it('reads UTF-16LE with a BOM', async () => {
     const { text, report } = await decode([bytes(0xff, 0xfe, 0xa3, 0x00, 0x31, 0x00)]);
     expect(text).toBe('£1');

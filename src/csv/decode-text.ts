@@ -6,8 +6,8 @@ import { TextDecoder } from 'node:util';
  * Windows-1252 (Excel's "CSV" on a UK Windows machine), or UTF-16 with a BOM (Excel's
  * "Unicode text"). The encoding is found while streaming, so the file is never held whole:
  * the text is read as UTF-8 until a byte sequence that cannot be UTF-8 appears; from then on
- * it is read as Windows-1252. Everything before that point was plain ASCII (the same in both),
- * unless the file mixes encodings, which is reported.
+ * (from the start of the chunk it is in) it is read as Windows-1252. Everything before that
+ * point was plain ASCII (the same in both), unless the file mixes encodings, which is reported.
  */
 
 export type DetectedEncoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
@@ -41,20 +41,38 @@ export async function* decodeText(
   let decoder: TextDecoder | null = null;
   let sawNonAscii = false;
   let head: Uint8Array = new Uint8Array(0);
+  // The start of a UTF-8 sequence at the end of the bytes so far, which the UTF-8 decoder holds
+  // until the next chunk finishes it. If the file turns out not to be UTF-8 these bytes are
+  // Windows-1252 text too: they must be read again, or a character is lost (an "é" cut at a
+  // chunk's end vanished, and the file was called mixed), and at the end of the file they are
+  // not an error (a TypeError escaped for a file ending in "é").
+  let held: Uint8Array = NO_BYTES;
+
+  const toWindows1252 = (chunk: Uint8Array): string => {
+    // Not UTF-8: Windows-1252 from here on.
+    report.encoding = 'windows-1252';
+    report.mixed = sawNonAscii;
+    decoder = new TextDecoder('windows-1252');
+    // Always streaming: a one-shot decode in Node 20.18.3+ and 22.13.0+ reads 0x80-0x9F as
+    // Latin-1 (0x80 as U+0080, not €: nodejs/node#60888); the streaming decoder reads them right.
+    const text = decoder.decode(held.length > 0 ? concat(held, chunk) : chunk, { stream: true });
+    held = NO_BYTES;
+    return text;
+  };
 
   const decodeChunk = (active: TextDecoder, chunk: Uint8Array): string => {
     if (report.encoding === 'utf-8') {
+      let text: string;
       try {
-        const text = active.decode(chunk, { stream: true });
-        if (!sawNonAscii && hasNonAscii(chunk)) sawNonAscii = true;
-        return text;
+        text = active.decode(chunk, { stream: true });
       } catch {
-        // Not UTF-8: Windows-1252 from here on.
-        report.encoding = 'windows-1252';
-        report.mixed = sawNonAscii;
-        decoder = new TextDecoder('windows-1252');
-        return decoder.decode(chunk, { stream: true });
+        return toWindows1252(chunk);
       }
+      held = unfinishedUtf8(chunk.length >= 3 ? chunk : concat(held, chunk));
+      // Bytes held are not text yet: only non-ASCII that became text makes a file mixed.
+      const read = chunk.length - Math.min(held.length, chunk.length);
+      if (!sawNonAscii && hasNonAscii(chunk.subarray(0, read))) sawNonAscii = true;
+      return text;
     }
     return active.decode(chunk, { stream: true });
   };
@@ -64,6 +82,16 @@ export async function* decodeText(
     if (report.encoding === 'utf-8') checkBinary(bytes);
     decoder = chosen.decoder;
     return decodeChunk(decoder, bytes.subarray(chosen.skip));
+  };
+
+  const finish = (): string => {
+    if (decoder === null) return '';
+    try {
+      return decoder.decode();
+    } catch {
+      // The file ends part way through a UTF-8 sequence: it is not UTF-8 either.
+      return toWindows1252(NO_BYTES);
+    }
   };
 
   for await (const chunk of source) {
@@ -80,8 +108,26 @@ export async function* decodeText(
     if (head.length === 0) return;
     yield start(head);
   }
-  const tail = (decoder as TextDecoder | null)?.decode() ?? '';
+  const tail = finish();
   if (tail) yield tail;
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * The unfinished UTF-8 sequence that `bytes` end with (a copy: the source may reuse its
+ * buffers), or none. Such a sequence is at most three bytes long.
+ */
+function unfinishedUtf8(bytes: Uint8Array): Uint8Array {
+  for (let i = bytes.length - 1; i >= 0 && i >= bytes.length - 3; i--) {
+    const byte = bytes[i]!;
+    if (byte < 0x80) break;
+    if (byte >= 0xc0) {
+      const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+      return bytes.length - i < length ? bytes.slice(i) : NO_BYTES;
+    }
+  }
+  return NO_BYTES;
 }
 
 function chooseDecoder(
