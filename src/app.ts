@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { Config } from './config.ts';
 import type { Database } from './db/create-db.ts';
 import { registerAuth } from './http/auth.ts';
+import { registerNulGuard } from './http/nul-guard.ts';
 import { AppError, registerProblemHandlers } from './http/problem.ts';
 import { registerStreamingBodies } from './http/upload-body.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
@@ -89,6 +90,7 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
+  registerNulGuard(app);
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -27,7 +27,7 @@ const envSchema = z.object({
   CWB_TRUST_PROXY: z
     .string()
     .regex(
-      /^(true|\d{1,2}|[0-9a-fA-F:.\/]+(\s*,\s*[0-9a-fA-F:.\/]+)*)$/,
+      /^(true|\d{1,2}|[0-9a-fA-F:./]+(\s*,\s*[0-9a-fA-F:./]+)*)$/,
       'must be true, a number of proxy hops, or addresses/CIDRs separated by commas',
     )
     .transform((v): boolean | number | string =>

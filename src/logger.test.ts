@@ -37,4 +37,20 @@ describe('logger', () => {
     expect(text).not.toContain('S'.repeat(32));
     expect(text).not.toContain('secret');
   });
+
+  it("logs a database error's code and constraint, not the row it quotes", async () => {
+    const { lines, logger } = capture();
+    const error = Object.assign(new Error('null value in column "name" violates not-null'), {
+      code: '23502',
+      table: 'suppliers',
+      detail: 'Failing row contains (wigan, S1, Jane Smith, 12 Acacia Avenue).',
+      where: 'SQL statement "INSERT ... \'Jane Smith\'"',
+    });
+    logger.error({ err: error }, 'request failed');
+    await new Promise((resolve) => setImmediate(resolve));
+    const logged = JSON.parse(lines[0]!) as { err: Record<string, string> };
+    expect(logged.err).toMatchObject({ code: '23502', table: 'suppliers', detail: '[redacted]' });
+    expect(lines[0]).not.toContain('Jane Smith');
+    expect(lines[0]).not.toContain('Acacia');
+  });
 });

@@ -1,9 +1,27 @@
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.ts';
 
-/** A report link's token is a secret in a URL: its display prefix is logged, never the rest. */
+/**
+ * A report link's token is a secret in a URL: its display prefix is logged, never the rest,
+ * however the URL spells it. The router decodes the path, so `/reports/cwbr%5F1a2b3c4d%5F...`
+ * or `/reports/%63wbr_...` opens the same page as the plain token: the segment is judged
+ * decoded, and any segment under the root `/reports/` route is redacted, token-shaped or not.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/(\/reports\/cwbr_[0-9a-f]{8}_)[^/?#]*/g, '$1[redacted]');
+  return url.replace(/\/reports\/([^/?#]*)/gi, (match, segment: string, offset: number) => {
+    const token = decodeSafely(segment);
+    const atRoot = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/]*)?\/*$/i.test(url.slice(0, offset));
+    if (!atRoot && !/^cwbr_/i.test(token)) return match;
+    return `/reports/${/^cwbr_[0-9a-f]{8}_/.exec(token)?.[0] ?? ''}[redacted]`;
+  });
+}
+
+function decodeSafely(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function serializeRequest(req: {
@@ -45,6 +63,12 @@ export function createLogger(
           '*.token',
           'databaseUrl',
           '*.databaseUrl',
+          // A database error's detail quotes the row or key it failed on ("Failing row contains
+          // (...)", "Key (...)=(...) already exists"): data, not diagnosis. Its code, message,
+          // table and constraint are kept.
+          'err.detail',
+          'err.where',
+          'err.internalQuery',
         ],
         censor: '[redacted]',
       },

@@ -18,6 +18,11 @@ const entrySchema = z
   })
   .meta({ id: 'AuditEntry' });
 
+/** The largest value of a PostgreSQL bigint. */
+const MAX_BIGINT = 2n ** 63n - 1n;
+
+const minBigint = (a: bigint, b: bigint) => (a < b ? a : b);
+
 export const auditRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (app, { db }) => {
   app.get(
     '/v1/audit',
@@ -44,7 +49,8 @@ export const auditRoutes: FastifyPluginAsyncZod<{ db: Kysely<DB> }> = async (app
       const rows = await listAuditEntries(db, {
         orgId: organisation,
         action,
-        before: before === undefined ? undefined : BigInt(before),
+        // Ids are bigint: a larger `before` means "older than any entry", not a failed query.
+        before: before === undefined ? undefined : minBigint(BigInt(before), MAX_BIGINT),
         limit,
       });
       return {

@@ -42,6 +42,21 @@ export function normaliseHeader(header: string): string {
     .trim();
 }
 
+/*
+ * A supplier's bank details ("Bank Account Number", "Sort Code", "IBAN", "Supplier Bank
+ * Account Name") ride along in many AP exports and supplier masters. The service has no use for
+ * them and must never store them, so no synonym matches such a column: without this, "Bank
+ * Account Number" passes for "account number" (the supplier reference) and "Supplier Sort Code"
+ * for "supplier code", and account numbers end up stored and shown as supplier references.
+ * Only an explicit mapping can name one.
+ */
+const BANK_DETAIL_HEADER = /(?:^| )(?:bank|iban|bic|swift|sort ?code)(?: |$)/;
+
+/** True when a normalised header names a bank detail (never matched by synonym). */
+export function isBankDetailHeader(normalisedHeader: string): boolean {
+  return BANK_DETAIL_HEADER.test(normalisedHeader);
+}
+
 const EXACT = 10_000;
 const CONTAINS = 5_000;
 
@@ -109,7 +124,7 @@ export function mapColumns<F extends string>(
     if (columns[spec.field] !== undefined) continue;
     const synonyms = spec.synonyms.map(normaliseHeader);
     normalised.forEach((h, index) => {
-      if (h === '' || used.has(index)) return;
+      if (h === '' || used.has(index) || isBankDetailHeader(h)) return;
       const s = score(h, wordSets[index]!, synonyms);
       if (s > 0) candidates.push({ field: spec.field, index, score: s });
     });
