@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CsvSyntaxError, readCsvRecords, type CsvRecord, type Delimiter } from './csv-reader.ts';
 import { BinaryFileError, type DecodeReport } from './decode-text.ts';
 import { openCsv } from './open-csv.ts';
+import { chunking, cutInto, DECODER_HEAD_BYTES, WINDOWS_1252 } from './chunking.arbitraries.ts';
 
 /*
  * The reader as ingest uses it: bytes in arbitrary chunks -> openCsv (encoding found while
@@ -16,9 +17,6 @@ import { openCsv } from './open-csv.ts';
  */
 
 const DELIMITERS: Delimiter[] = [',', '\t', ';', '|'];
-
-/** The decoder holds the first 4 KiB before choosing an encoding; past it, chunks matter. */
-const DECODER_HEAD_BYTES = 4096;
 
 // ---- Writing a table as a finance system would ----
 
@@ -128,47 +126,6 @@ function encode(text: string, encoding: Encoding | 'windows-1252'): Uint8Array {
   }
 }
 
-/**
- * Each character Windows-1252 has, to its byte, as the WHATWG decoder reads them. Streaming, as
- * decode-text does: Node 20.18.3 on reads bytes 0x80-0x9F as Latin-1 in a one-shot decode
- * (0x80 as U+0080, not €: nodejs/node#60888).
- */
-const WINDOWS_1252 = new Map(
-  Array.from({ length: 256 }, (_, byte) => [
-    new TextDecoder('windows-1252').decode(Uint8Array.of(byte), { stream: true }),
-    byte,
-  ]),
-);
-
-type Chunking = { cuts: number[] } | { size: number };
-
-/**
- * How bytes arrive: cut at any positions (empty chunks too; a negative cut counts from the end,
- * so cuts land in what follows a long head as often as in the head), or in tiny equal pieces.
- */
-const chunking: fc.Arbitrary<Chunking> = fc.oneof(
-  {
-    weight: 2,
-    arbitrary: fc
-      .array(fc.oneof(fc.nat(), fc.integer({ min: -600, max: -1 })), { maxLength: 16 })
-      .map((cuts) => ({ cuts })),
-  },
-  { weight: 1, arbitrary: fc.integer({ min: 1, max: 7 }).map((size) => ({ size })) },
-);
-
-function cutInto<T extends string | Uint8Array>(whole: T, how: Chunking): T[] {
-  const positions =
-    'size' in how
-      ? Array.from({ length: Math.ceil(whole.length / how.size) }, (_, i) => i * how.size)
-      : how.cuts
-          .map((cut) => (cut < 0 ? Math.max(0, whole.length + 1 + cut) : cut % (whole.length + 1)))
-          .sort((a, b) => a - b);
-  const ends = [...positions.slice(1), whole.length];
-  return [whole.slice(0, positions[0] ?? whole.length) as T].concat(
-    positions.map((start, i) => whole.slice(start, ends[i]) as T),
-  );
-}
-
 // ---- Reading ----
 
 interface Outcome {
@@ -233,7 +190,7 @@ describe('reading a table written as CSV gives back exactly its cells', () => {
         tableOf(unicodeChar),
         style,
         fc.constantFrom<Encoding>('utf-8', 'utf-8 with BOM', 'utf-16le', 'utf-16be'),
-        chunking,
+        chunking(7),
         async (above, table, s, encoding, how) => {
           const { text, records } = writeCsv([...above, ...table], s);
           const outcome = await readBytes(cutInto(encode(text, encoding), how), {
@@ -258,7 +215,7 @@ describe('reading a table written as CSV gives back exactly its cells', () => {
       fc.constantFrom(...[...WINDOWS_1252.keys()].filter((c) => c > '\u007f')),
     );
     await fc.assert(
-      fc.asyncProperty(titles, tableOf(char), style, chunking, async (above, table, s, how) => {
+      fc.asyncProperty(titles, tableOf(char), style, chunking(7), async (above, table, s, how) => {
         const { text, records } = writeCsv([...above, ...table], s);
         // Text starting with what would be a byte-order mark in bytes ("ÿþ" is FF FE) is read
         // as that encoding: no reader can tell them apart.
@@ -313,7 +270,7 @@ describe('reading a table written as CSV gives back exactly its cells', () => {
             .map(([header, rows]) => [header, ...rows]);
         }),
         style,
-        chunking,
+        chunking(7),
         async (above, table, s, how) => {
           const { text, records } = writeCsv([...above, ...table], {
             ...s,
@@ -436,7 +393,7 @@ function expectSound(outcome: Outcome, lineFeeds: number, maxFieldLength?: numbe
 describe('reading any input', () => {
   it('never throws anything but its own errors, which name the line', async () => {
     await fc.assert(
-      fc.asyncProperty(anyBytes, readOptions, chunking, async (bytes, options, how) => {
+      fc.asyncProperty(anyBytes, readOptions, chunking(7), async (bytes, options, how) => {
         const outcome = await readBytes(cutInto(bytes, how), options);
         // Line feeds in the bytes bound the lines of the text in every encoding read.
         expectSound(outcome, bytes.filter((b) => b === 0x0a).length, options.maxFieldLength);
@@ -447,7 +404,7 @@ describe('reading any input', () => {
 
   it('gives the same records (and error) however the bytes are cut into chunks', async () => {
     await fc.assert(
-      fc.asyncProperty(anyBytes, readOptions, chunking, async (bytes, options, how) => {
+      fc.asyncProperty(anyBytes, readOptions, chunking(7), async (bytes, options, how) => {
         const whole = await readBytes([bytes], options);
         const chunked = await readBytes(cutInto(bytes, how), options);
         // A file that is UTF-8 and then not is read as UTF-8 up to the chunk that is not,
@@ -464,7 +421,7 @@ describe('reading any input', () => {
         anyText,
         fc.constantFrom(...DELIMITERS),
         readOptions,
-        chunking,
+        chunking(7),
         async (text, delimiter, { maxFieldLength }, how) => {
           const whole = await readText([text], { delimiter, maxFieldLength });
           expectSound(whole, countLf(text), maxFieldLength);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BinaryFileError, decodeText, type DecodeReport } from './decode-text.ts';
+import { chunking, cutInto, DECODER_HEAD_BYTES, WINDOWS_1252 } from './chunking.arbitraries.ts';
 
 /*
  * The decoder's promise, whatever chunks the bytes arrive in: UTF-8 is read as UTF-8; a file
@@ -9,22 +10,8 @@ import { BinaryFileError, decodeText, type DecodeReport } from './decode-text.ts
  * as mixed; nothing else is ever thrown but BinaryFileError.
  */
 
-/** The decoder holds the first 4 KiB before choosing an encoding; past it, chunks matter. */
-const DECODER_HEAD_BYTES = 4096;
-
 const encoder = new TextEncoder();
 
-/**
- * Each character Windows-1252 has, to its byte, as the WHATWG decoder reads them. Streaming, as
- * decode-text does: Node 20.18.3 on reads bytes 0x80-0x9F as Latin-1 in a one-shot decode
- * (0x80 as U+0080, not €: nodejs/node#60888).
- */
-const WINDOWS_1252 = new Map(
-  Array.from({ length: 256 }, (_, byte) => [
-    new TextDecoder('windows-1252').decode(Uint8Array.of(byte), { stream: true }),
-    byte,
-  ]),
-);
 const windows1252 = (text: string) => Uint8Array.from(text, (c) => WINDOWS_1252.get(c)!);
 const charsWhere = (test: (byte: number) => boolean) =>
   fc.constantFrom(...[...WINDOWS_1252].filter(([, byte]) => test(byte)).map(([c]) => c));
@@ -62,35 +49,6 @@ const padding = fc
   .option(fc.integer({ min: DECODER_HEAD_BYTES - 100, max: DECODER_HEAD_BYTES + 50 }))
   .map((length) => (length === null ? '' : 'Date,Amount,Supplier\n'.repeat(250).slice(0, length)));
 
-type Chunking = { cuts: number[] } | { size: number };
-
-/**
- * How bytes arrive: cut at any positions (empty chunks too; a negative cut counts from the end,
- * so cuts land in what follows a long head as often as in the head), or in tiny equal pieces.
- */
-const chunking: fc.Arbitrary<Chunking> = fc.oneof(
-  {
-    weight: 2,
-    arbitrary: fc
-      .array(fc.oneof(fc.nat(), fc.integer({ min: -600, max: -1 })), { maxLength: 16 })
-      .map((cuts) => ({ cuts })),
-  },
-  { weight: 1, arbitrary: fc.integer({ min: 1, max: 5 }).map((size) => ({ size })) },
-);
-
-function cutInto(whole: Uint8Array, how: Chunking): Uint8Array[] {
-  const positions =
-    'size' in how
-      ? Array.from({ length: Math.ceil(whole.length / how.size) }, (_, i) => i * how.size)
-      : how.cuts
-          .map((cut) => (cut < 0 ? Math.max(0, whole.length + 1 + cut) : cut % (whole.length + 1)))
-          .sort((a, b) => a - b);
-  const ends = [...positions.slice(1), whole.length];
-  return [whole.slice(0, positions[0] ?? whole.length)].concat(
-    positions.map((start, i) => whole.slice(start, ends[i])),
-  );
-}
-
 interface Decoded {
   text: string;
   report: DecodeReport;
@@ -115,7 +73,7 @@ const RUN = { numRuns: 300, plugins: [fc.timeout(2000)] };
 describe('decodeText, however the bytes are cut into chunks', () => {
   it('reads UTF-8, with or without a BOM, as UTF-8', async () => {
     await fc.assert(
-      fc.asyncProperty(padding, anyText, fc.boolean(), chunking, async (pad, text, bom, how) => {
+      fc.asyncProperty(padding, anyText, fc.boolean(), chunking(5), async (pad, text, bom, how) => {
         // A U+FEFF first is a BOM by definition: without one written, it is taken as one.
         fc.pre(bom || !(pad + text).startsWith('\uFEFF'));
         const bytes = encoder.encode((bom ? '\uFEFF' : '') + pad + text);
@@ -135,7 +93,7 @@ describe('decodeText, however the bytes are cut into chunks', () => {
         padding,
         anyText,
         fc.constantFrom('utf-16le' as const, 'utf-16be' as const),
-        chunking,
+        chunking(5),
         async (pad, text, encoding, how) => {
           const bytes = Buffer.from('\uFEFF' + pad + text, 'utf16le');
           if (encoding === 'utf-16be') bytes.swap16();
@@ -168,7 +126,7 @@ describe('decodeText, however the bytes are cut into chunks', () => {
         asciiText,
         first,
         windows1252Text,
-        chunking,
+        chunking(5),
         async (pad, ascii, start, rest, how) => {
           const text = pad + ascii + (typeof start === 'string' ? start + rest : start.atEnd);
           expect(await decode(cutInto(windows1252(text), how))).toEqual({
@@ -188,8 +146,8 @@ describe('decodeText, however the bytes are cut into chunks', () => {
         anyText,
         notUtf8Lead,
         windows1252Text,
-        chunking,
-        chunking,
+        chunking(5),
+        chunking(5),
         async (utf8, start, rest, how, howLater) => {
           const head = 'x'.repeat(DECODER_HEAD_BYTES);
           const chunks = [
@@ -235,7 +193,7 @@ describe('decodeText, however the bytes are cut into chunks', () => {
       )
       .map(([pad, tail]) => Buffer.concat([encoder.encode(pad), tail]));
     await fc.assert(
-      fc.asyncProperty(bytes, chunking, async (input, how) => {
+      fc.asyncProperty(bytes, chunking(5), async (input, how) => {
         const whole = await decode([input]);
         const chunked = await decode(cutInto(input, how));
         if (!chunked.report.mixed) expect(chunked).toEqual(whole);

@@ -3,7 +3,7 @@ import type { DB } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { formatPence } from '../../money.ts';
 import { findOrganisationSettings } from '../organisations/organisations.service.ts';
-import { financialYear, monthsOf, quartersOf, type Period } from './periods.ts';
+import { financialYear, MONTH_NAMES, monthsOf, quartersOf, type Period } from './periods.ts';
 import * as repo from './metrics.repository.ts';
 
 /*
@@ -337,20 +337,6 @@ function supplierSums(s: repo.SupplierSpendRow): Sums {
   };
 }
 
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 function monthName(date: string): string {
   return `${MONTH_NAMES[Number(date.slice(5, 7)) - 1]} ${date.slice(0, 4)}`;
 }

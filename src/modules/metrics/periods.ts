@@ -72,3 +72,19 @@ function addDays(date: string, days: number): string {
     days * 86_400_000;
   return new Date(t).toISOString().slice(0, 10);
 }
+
+/** The months' names, January first. */
+export const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];

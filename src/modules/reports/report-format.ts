@@ -3,6 +3,7 @@
  * from their decimal strings, never through a float; only the rounded forms (£91.0m, 21.9%)
  * pass through a number.
  */
+import { MONTH_NAMES } from '../metrics/periods.ts';
 
 /** HTML-escapes text for element content and attribute values. */
 export function esc(text: string | number): string {
@@ -67,20 +68,5 @@ export function count(n: number): string {
 /** "2023-03-31" -> "31 March 2023". */
 export function longDate(iso: string): string {
   const [y, m, d] = iso.slice(0, 10).split('-').map(Number) as [number, number, number];
-  return `${d} ${MONTHS[m - 1]} ${y}`;
+  return `${d} ${MONTH_NAMES[m - 1]} ${y}`;
 }
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
