@@ -130,16 +130,20 @@ export function compliancePeriodOf(key: string): CompliancePeriod {
   return period;
 }
 
-/** An organisation's payment compliance figures for a period. */
+/**
+ * An organisation's payment compliance figures for a period, with up to `listLeftOut` of the
+ * invoices left out for their dates listed (0: counted only, as the annual report shows them).
+ */
 export async function getPaymentCompliance(
   db: Kysely<DB>,
   orgId: string,
   period: CompliancePeriod,
+  listLeftOut = LEFT_OUT_LISTED,
 ) {
   if (!(await findOrganisationSettings(db, orgId))) throw notFound(`Organisation ${orgId}`);
   const [rows, leftOut, scope, latestMonth] = await Promise.all([
     repo.countInvoices(db, orgId, period),
-    repo.findLeftOutInvoices(db, orgId, period, LEFT_OUT_LISTED),
+    listLeftOut > 0 ? repo.findLeftOutInvoices(db, orgId, period, listLeftOut) : [],
     repo.countScopeMarks(db, orgId, period),
     repo.findLatestPaymentMonth(db, orgId),
   ]);

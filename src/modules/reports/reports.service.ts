@@ -92,7 +92,8 @@ export async function getAnnualReport(
   ]);
   const paymentCompliance = [];
   for (const period of periodsEndingWithin(headline.period.from, headline.period.to)) {
-    const { leftOutInvoices: _, ...figures } = await getPaymentCompliance(db, orgId, period);
+    // The report counts the invoices left out; it does not list them.
+    const { leftOutInvoices: _, ...figures } = await getPaymentCompliance(db, orgId, period, 0);
     paymentCompliance.push(figures);
   }
   const firstWithSpend = trend.years.findIndex((y) => y.totalSpend !== '0.00');
