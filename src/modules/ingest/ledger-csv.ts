@@ -462,7 +462,7 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
     unpaid: [],
   };
   private readonly dates = new Map<string, ReturnType<typeof parseDate>>();
-  private readonly names = new Map<string, { key: string; redacted: boolean }>();
+  private readonly names = new Map<string, SupplierName>();
   private readonly c: ColumnMapping<LedgerField>['columns'];
   private readonly headers: ColumnMapping<LedgerField>['headers'];
   private readonly headerLength: number;
@@ -552,7 +552,8 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
       line,
       paymentDate: date.date,
       amountPence: amount.pence,
-      supplierName,
+      // The cached copy: the same text, one string for every line naming the supplier.
+      supplierName: name?.text ?? null,
       supplierRef,
       supplierKey: redacted ? null : (supplierRef ?? (name?.key || null)),
       supplierNameKey: name?.key || null,
@@ -675,11 +676,13 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
     return result;
   }
 
-  private name(raw: string): { key: string; redacted: boolean } {
+  private name(raw: string): SupplierName {
     let result = this.names.get(raw);
     if (result === undefined) {
-      result = { key: ownString(normaliseName(raw)), redacted: isRedactedName(raw) };
-      if (this.names.size < 200_000) this.names.set(ownString(raw), result);
+      const cached = this.names.size < 200_000;
+      const text = cached ? ownString(raw) : raw;
+      result = { text, key: ownString(normaliseName(raw)), redacted: isRedactedName(raw) };
+      if (cached) this.names.set(text, result);
     }
     return result;
   }
@@ -688,6 +691,17 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
     this.onError({ row, column: this.headers[field] ?? field, value, message });
     return false;
   }
+}
+
+/**
+ * A supplier name as read, its name key, and whether it is a redacted individual. `text` is
+ * the name itself, kept once: rows that share it share the string, so later comparisons of a
+ * supplier's name (LedgerSummary, once a row) see the same string and need not read it.
+ */
+interface SupplierName {
+  text: string;
+  key: string;
+  redacted: boolean;
 }
 
 function cell(fields: readonly string[], index: number | undefined): string {
