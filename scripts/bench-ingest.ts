@@ -37,6 +37,7 @@ import { ingestLedger } from '../src/modules/ingest/ingest.service.ts';
 import { LedgerFile } from '../src/modules/ingest/ledger-file.ts';
 import { insertOrganisation } from '../src/modules/organisations/organisations.repository.ts';
 import { writeMessyLedger } from './lib/messy-ledger.ts';
+import { ADMIN_URL, benchDatabaseUrl } from './lib/bench.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -49,24 +50,17 @@ const { values: args } = parseArgs({
   },
 });
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const BENCH_DB = 'cwb_bench_ingest';
 const WORK = path.join(tmpdir(), 'cwb-bench-ingest');
 const PGLITE_DIR = path.join(WORK, 'pglite');
 const ORG = 'bench';
 const UPLOAD_ID = '00000000-0000-4000-8000-000000000001';
 
-function benchUrl(): string {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${BENCH_DB}`;
-  return url.toString();
-}
-
 /** Opens the benchmark database of a kind, migrated, with an empty payments table and the org. */
 async function openBenchDb(kind: string): Promise<Database> {
   const database =
     kind === 'postgres'
-      ? createPostgresDb(benchUrl(), 2)
+      ? createPostgresDb(benchDatabaseUrl(BENCH_DB), 2)
       : createPgliteDb(await openPglite(PGLITE_DIR));
   await migrateToLatest(database.db);
   await database.db.deleteFrom('payments').execute();
@@ -136,7 +130,7 @@ async function runPhase(): Promise<void> {
 async function rawCopy(kind: string, file: string): Promise<{ rows: number; ms: number }> {
   const copySql = `COPY payments (${PAYMENT_COPY_COLUMNS.join(', ')}) FROM`;
   if (kind === 'postgres') {
-    const client = new pg.Client({ connectionString: benchUrl() });
+    const client = new pg.Client({ connectionString: benchDatabaseUrl(BENCH_DB) });
     await client.connect();
     const started = performance.now();
     await client.query('BEGIN');

@@ -29,6 +29,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { pick, seededRandom } from '../src/demo/random.ts';
 import { DEMO_ORGANISATION, loadDemo } from '../src/demo/run-demo.ts';
 import { createApiKey } from '../src/modules/keys/keys.service.ts';
+import { ADMIN_URL, benchDatabaseUrl, percentile } from './lib/bench.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -60,7 +61,6 @@ if (KIND !== 'postgres' && KIND !== 'pglite') {
   process.exit(2);
 }
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const BENCH_DB = 'cwb_bench_load';
 const WORK = path.join(tmpdir(), 'cwb-bench-load');
 const PGLITE_DIR = path.join(WORK, 'pglite');
@@ -109,21 +109,9 @@ const TYPES = [
   'Waste Collection',
 ];
 
-function benchUrl(): string {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${BENCH_DB}`;
-  return url.toString();
-}
-
 /** Progress and steps on a terminal only; the figures are printed either way. */
 function say(line: string): void {
   if (TTY) process.stderr.write(`${line}\n`);
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 function maximum(values: number[]): number {
@@ -149,7 +137,7 @@ async function seed(): Promise<{ key: string; payments: number; seconds: number 
     await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${BENCH_DB}`);
     await admin.end();
-    database = createPostgresDb(benchUrl(), 4);
+    database = createPostgresDb(benchDatabaseUrl(BENCH_DB), 4);
   } else {
     rmSync(PGLITE_DIR, { recursive: true, force: true });
     database = createPgliteDb(await openPglite(PGLITE_DIR));
@@ -189,7 +177,7 @@ async function startServer(port: number, adminToken: string): Promise<ChildProce
     env: {
       ...process.env,
       // Empty means unset: the server then runs on PGlite in CWB_DATA_DIR.
-      DATABASE_URL: KIND === 'postgres' ? benchUrl() : '',
+      DATABASE_URL: KIND === 'postgres' ? benchDatabaseUrl(BENCH_DB) : '',
       CWB_DATA_DIR: PGLITE_DIR,
       CWB_DB_POOL_SIZE: '10',
       HOST: '127.0.0.1',

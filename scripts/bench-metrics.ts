@@ -28,6 +28,7 @@ import { ingestLedger, ingestSuppliers } from '../src/modules/ingest/ingest.serv
 import { createApiKey } from '../src/modules/keys/keys.service.ts';
 import { createOrganisation } from '../src/modules/organisations/organisations.service.ts';
 import { loadReferenceData } from '../src/modules/reference/reference.service.ts';
+import { ADMIN_URL, benchDatabaseUrl, percentile } from './lib/bench.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,7 +47,6 @@ const ORGS = Number(args.orgs);
 const YEARS = Number(args.years);
 const ROWS = Number(args.rows);
 const FIRST_YEAR = 2019;
-const ADMIN_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const BENCH_DB = 'cwb_bench_metrics';
 const WORK = path.join(tmpdir(), 'cwb-bench-metrics');
 const PGLITE_DIR = path.join(WORK, 'pglite');
@@ -75,16 +75,10 @@ const AREAS = [
 ];
 const TYPES = Array.from({ length: 20 }, (_, i) => `Expense type ${i + 1}`);
 
-function benchUrl(): string {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${BENCH_DB}`;
-  return url.toString();
-}
-
 async function openDb(kind: string): Promise<Database> {
   const database =
     kind === 'postgres'
-      ? createPostgresDb(benchUrl(), 10)
+      ? createPostgresDb(benchDatabaseUrl(BENCH_DB), 10)
       : createPgliteDb(await openPglite(PGLITE_DIR));
   await migrateToLatest(database.db);
   return database;
@@ -141,11 +135,6 @@ async function* ledger(
     }
   }
   yield Buffer.from(text);
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 /** Loads the data into a fresh database of one kind, then measures it; prints JSON lines. */
@@ -250,7 +239,7 @@ async function loadRun(): Promise<Record<string, unknown>> {
   const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     env: {
       ...process.env,
-      DATABASE_URL: benchUrl(),
+      DATABASE_URL: benchDatabaseUrl(BENCH_DB),
       PORT: String(port),
       LOG_LEVEL: 'warn',
       CWB_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -268,7 +257,7 @@ async function loadRun(): Promise<Record<string, unknown>> {
       if (i > 300) throw new Error('server did not start');
       await new Promise((r) => setTimeout(r, 100));
     }
-    const database = createPostgresDb(benchUrl(), 1);
+    const database = createPostgresDb(benchDatabaseUrl(BENCH_DB), 1);
     const { key } = await createApiKey(database.db, 'bench', 'org-1', 'viewer', 'bench load run');
     await database.close();
     const result = await autocannon({
