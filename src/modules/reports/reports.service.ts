@@ -6,6 +6,7 @@ import { getClassification } from '../classify/classify.service.ts';
 import { periodsEndingWithin } from '../compliance/compliance-periods.ts';
 import { getPaymentCompliance } from '../compliance/compliance.service.ts';
 import { getLeakage, getMetrics, getTopSuppliers, getTrend } from '../metrics/metrics.service.ts';
+import { financialYear } from '../metrics/periods.ts';
 import { findOrganisationSettings } from '../organisations/organisations.service.ts';
 import type { AnnualReport } from './reports.schemas.ts';
 
@@ -81,21 +82,27 @@ export async function getAnnualReport(
 ): Promise<AnnualReport> {
   const org = await findOrganisationSettings(db, orgId);
   if (!org) throw notFound(`Organisation ${orgId}`);
-  const [headline, byQuarter, byService, trend, top, leakage, classification] = await Promise.all([
-    getMetrics(db, orgId, { year }),
-    getMetrics(db, orgId, { year, by: 'quarter' }),
-    getMetrics(db, orgId, { year, by: 'expenseArea' }),
-    getTrend(db, orgId, year - TREND_YEARS + 1, year),
-    getTopSuppliers(db, orgId, year, { limit: TOP_LOCAL_SUPPLIERS, tag: 'local' }),
-    getLeakage(db, orgId, year),
-    getClassification(db, orgId, year, 0),
-  ]);
-  const paymentCompliance = [];
-  for (const period of periodsEndingWithin(headline.period.from, headline.period.to)) {
-    // The report counts the invoices left out; it does not list them.
-    const { leftOutInvoices: _, ...figures } = await getPaymentCompliance(db, orgId, period, 0);
-    paymentCompliance.push(figures);
-  }
+  // Every part at once (on PostgreSQL each takes a connection of the pool), the compliance
+  // periods ending within the year among them.
+  const fiscal = financialYear(year, org.year_start_month);
+  const compliance = Promise.all(
+    periodsEndingWithin(fiscal.from, fiscal.to).map(async (period) => {
+      // The report counts the invoices left out; it does not list them.
+      const { leftOutInvoices: _, ...figures } = await getPaymentCompliance(db, orgId, period, 0);
+      return figures;
+    }),
+  );
+  const [headline, byQuarter, byService, trend, top, leakage, classification, paymentCompliance] =
+    await Promise.all([
+      getMetrics(db, orgId, { year }),
+      getMetrics(db, orgId, { year, by: 'quarter' }),
+      getMetrics(db, orgId, { year, by: 'expenseArea' }),
+      getTrend(db, orgId, year - TREND_YEARS + 1, year),
+      getTopSuppliers(db, orgId, year, { limit: TOP_LOCAL_SUPPLIERS, tag: 'local' }),
+      getLeakage(db, orgId, year),
+      getClassification(db, orgId, year, 0),
+      compliance,
+    ]);
   const firstWithSpend = trend.years.findIndex((y) => y.totalSpend !== '0.00');
   const { groups: _, filters: __, organisation: ___, ...figures } = headline;
   return {
