@@ -98,6 +98,31 @@ describe('mapColumns with the ledger synonyms', () => {
     );
   });
 
+  it('never maps a bank detail column, not even when a mapping names it', () => {
+    const header = ['Date', 'Amount', 'Supplier', 'Bank Account Number', 'Sort Code'];
+    expect(map(header)).not.toHaveProperty('supplierRef');
+    try {
+      map(header, { supplierRef: 'Bank Account Number', invoiceNumber: 5 });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(MappingError);
+      expect((error as MappingError).problems).toEqual([
+        {
+          column: 'Bank Account Number',
+          value: 'supplierRef',
+          message:
+            'column "Bank Account Number" holds bank details, which are never stored: map supplierRef to another column',
+        },
+        {
+          column: 'Sort Code',
+          value: 'invoiceNumber',
+          message:
+            'column "Sort Code" holds bank details, which are never stored: map invoiceNumber to another column',
+        },
+      ]);
+    }
+  });
+
   it('refuses two equally good columns for a required field', () => {
     try {
       map(['Date', 'Amount', 'Amount', 'Supplier']);

@@ -48,7 +48,7 @@ export function normaliseHeader(header: string): string {
  * them and must never store them, so no synonym matches such a column: without this, "Bank
  * Account Number" passes for "account number" (the supplier reference) and "Supplier Sort Code"
  * for "supplier code", and account numbers end up stored and shown as supplier references.
- * Only an explicit mapping can name one.
+ * Nor may an explicit mapping name one: it is refused, saying why.
  */
 const BANK_DETAIL_HEADER = /(?:^| )(?:bank|iban|bic|swift|sort ?code)(?: |$)/;
 
@@ -109,6 +109,14 @@ export function mapColumns<F extends string>(
         column: String(target),
         value: field,
         message: `the mapping for ${field} names column "${target}", which is not in the header`,
+      });
+      continue;
+    }
+    if (isBankDetailHeader(normalised[index]!)) {
+      problems.push({
+        column: header[index]!,
+        value: field,
+        message: `column "${header[index]!.trim()}" holds bank details, which are never stored: map ${field} to another column`,
       });
       continue;
     }
