@@ -23,7 +23,7 @@ import {
 } from '../src/db/create-db.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { pick, seededRandom } from '../src/demo/random.ts';
-import { writeWiganSample } from '../src/demo/wigan-sample.ts';
+import { GREATER_MANCHESTER, WIGAN, writeWiganSample } from '../src/demo/wigan-sample.ts';
 import { ingestLedger, ingestSuppliers } from '../src/modules/ingest/ingest.service.ts';
 import { createApiKey } from '../src/modules/keys/keys.service.ts';
 import { createOrganisation } from '../src/modules/organisations/organisations.service.ts';
@@ -51,18 +51,7 @@ const BENCH_DB = 'cwb_bench_metrics';
 const WORK = path.join(tmpdir(), 'cwb-bench-metrics');
 const PGLITE_DIR = path.join(WORK, 'pglite');
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
-const DISTRICTS = [
-  'E08000010',
-  'E08000001',
-  'E08000002',
-  'E08000003',
-  'E08000004',
-  'E08000005',
-  'E08000006',
-  'E08000007',
-  'E08000008',
-  'E08000009',
-];
+const DISTRICTS = [WIGAN, ...GREATER_MANCHESTER];
 const AREAS = [
   'Adult Social Care',
   'Children and Families',

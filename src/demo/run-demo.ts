@@ -8,25 +8,14 @@ import { getMetrics } from '../modules/metrics/metrics.service.ts';
 import { findOrganisation } from '../modules/organisations/organisations.repository.ts';
 import { createOrganisation } from '../modules/organisations/organisations.service.ts';
 import { listReferenceData, loadReferenceData } from '../modules/reference/reference.service.ts';
-import { writeWiganSample } from './wigan-sample.ts';
+import { GREATER_MANCHESTER, WIGAN, writeWiganSample } from './wigan-sample.ts';
 
 /** The demo organisation of DESIGN.md. */
 export const DEMO_ORGANISATION = {
   id: 'wigan',
   name: 'Wigan Council',
-  homeAreas: ['E08000010'],
-  widerAreas: [
-    'E08000001',
-    'E08000002',
-    'E08000003',
-    'E08000004',
-    'E08000005',
-    'E08000006',
-    'E08000007',
-    'E08000008',
-    'E08000009',
-    'E08000010',
-  ],
+  homeAreas: [WIGAN],
+  widerAreas: [...GREATER_MANCHESTER, WIGAN],
   yearStartMonth: 4,
 };
 

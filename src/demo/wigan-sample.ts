@@ -18,8 +18,10 @@ import { pick, seededRandom } from './random.ts';
  *   U  nothing known of them       R  redacted payments (individuals)
  */
 
-const WIGAN = 'E08000010';
-const GREATER_MANCHESTER = [
+/** Wigan's local authority district code (ONS). */
+export const WIGAN = 'E08000010';
+/** The other nine districts of Greater Manchester. */
+export const GREATER_MANCHESTER = [
   'E08000001',
   'E08000002',
   'E08000003',

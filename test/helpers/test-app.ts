@@ -2,6 +2,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { buildApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import type { Database } from '../../src/db/create-db.ts';
+import { DEMO_ORGANISATION } from '../../src/demo/run-demo.ts';
 import { createTestDatabase } from './test-db.ts';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -61,25 +62,8 @@ export async function buildTestApp(
   };
 }
 
-/** Body shapes the tests send again and again. */
-export const wigan = {
-  id: 'wigan',
-  name: 'Wigan Council',
-  homeAreas: ['E08000010'],
-  widerAreas: [
-    'E08000001',
-    'E08000002',
-    'E08000003',
-    'E08000004',
-    'E08000005',
-    'E08000006',
-    'E08000007',
-    'E08000008',
-    'E08000009',
-    'E08000010',
-  ],
-  yearStartMonth: 4,
-};
+/** Body shapes the tests send again and again. Wigan is the demo's organisation. */
+export const wigan = { ...DEMO_ORGANISATION };
 
 /** Creates an organisation and a key of the given role for it; returns the key. */
 export async function createOrgWithKey(
