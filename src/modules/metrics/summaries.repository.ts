@@ -172,53 +172,17 @@ export async function addUploadDeltas(
     d.sme,
     d.redacted,
   ];
+  const tags = ['local', 'wider_area', 'deprived_area', 'vcfse', 'sme', 'redacted'];
   await upsertThrough(
     db,
     'metric_months',
-    [
-      'org_id',
-      'month',
-      'local',
-      'wider_area',
-      'deprived_area',
-      'vcfse',
-      'sme',
-      'redacted',
-      'amount_pence',
-      'payment_count',
-    ],
-    ['org_id', 'month', 'local', 'wider_area', 'deprived_area', 'vcfse', 'sme', 'redacted'],
+    ['org_id', 'month', ...tags],
     deltas.months.map((d) => [orgId, d.month, ...flags(d), d.pence, d.count]),
   );
   await upsertThrough(
     db,
     'metric_cells',
-    [
-      'org_id',
-      'month',
-      'expense_area',
-      'expense_type',
-      'local',
-      'wider_area',
-      'deprived_area',
-      'vcfse',
-      'sme',
-      'redacted',
-      'amount_pence',
-      'payment_count',
-    ],
-    [
-      'org_id',
-      'month',
-      'expense_area',
-      'expense_type',
-      'local',
-      'wider_area',
-      'deprived_area',
-      'vcfse',
-      'sme',
-      'redacted',
-    ],
+    ['org_id', 'month', 'expense_area', 'expense_type', ...tags],
     deltas.cells.map((d) => [
       orgId,
       d.month,
@@ -232,21 +196,23 @@ export async function addUploadDeltas(
   await upsertThrough(
     db,
     'supplier_years',
-    ['org_id', 'year', 'supplier_key', 'amount_pence', 'payment_count'],
     ['org_id', 'year', 'supplier_key'],
     deltas.supplierYears.map((d) => [orgId, d.year, d.supplierKey, d.pence, d.count]),
   );
 }
 
-/** COPY rows into a scratch copy of `table`, then add them in: amounts and counts summed on conflict. */
+/**
+ * COPY rows (the `key` columns, then amount_pence and payment_count) into a scratch copy of
+ * `table`, then add them in: amounts and counts summed on conflict.
+ */
 async function upsertThrough(
   db: Transaction<DB>,
   table: 'metric_months' | 'metric_cells' | 'supplier_years',
-  columns: readonly string[],
   key: readonly string[],
   rows: CopyRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  const columns = [...key, 'amount_pence', 'payment_count'];
   const scratch = `${table}_delta`;
   await sql`CREATE TEMP TABLE ${sql.raw(scratch)} (LIKE ${sql.table(table)}) ON COMMIT DROP`.execute(
     db,
