@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realDataDir } from './helpers/shared-data.ts';
 import { buildTestApp, type TestApp } from './helpers/test-app.ts';
 import { uploadCsv } from './helpers/uploads.ts';
 
@@ -12,7 +13,7 @@ import { uploadCsv } from './helpers/uploads.ts';
  * arithmetic, nothing shared with the service).
  */
 
-const REAL = path.resolve(import.meta.dirname, '../../shared/data/real');
+const REAL = realDataDir();
 const files = [
   ...readdirSync(path.join(REAL, 'manchester')).map((f) => ({
     org: 'manchester',
