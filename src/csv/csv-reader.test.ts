@@ -39,6 +39,32 @@ describe('readCsvRecords', () => {
     ]);
   });
 
+  it('joins back quoted fields cut at their delimiters, however many, beside plain ones', async () => {
+    const text =
+      'Wigan Council,"Adults, Health & Wellbeing",S1,"Central, North, Foods Ltd","£9,503.79",,\r\n' +
+      '",",x,"a,""b""",y\n' +
+      '"open, never closed,z\n';
+    const records: CsvRecord[] = [];
+    await expect(async () => {
+      for await (const batch of readCsvRecords([text], { delimiter: ',' })) records.push(...batch);
+    }).rejects.toThrow(/line 3 is never closed/);
+    expect(records).toEqual([
+      {
+        line: 1,
+        fields: [
+          'Wigan Council',
+          'Adults, Health & Wellbeing',
+          'S1',
+          'Central, North, Foods Ltd',
+          '£9,503.79',
+          '',
+          '',
+        ],
+      },
+      { line: 2, fields: [',', 'x', 'a,"b"', 'y'] },
+    ]);
+  });
+
   it('keeps a stray quote inside an unquoted field, and text after a closing quote', async () => {
     expect(await read(['a,5" pipe,b\n"x"y,z\n'])).toEqual([
       { line: 1, fields: ['a', '5" pipe', 'b'] },

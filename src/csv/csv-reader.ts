@@ -208,22 +208,41 @@ function splitSimpleQuotedLine(line: string, state: ParseState): string[] | null
     }
     if (clean) return fields;
   }
-  // Quoted and unquoted fields mixed (the ONSPD leaves lat and long unquoted).
-  const fields = line.split(delimiter);
+  // Quoted and unquoted fields mixed (the ONSPD leaves lat and long unquoted; spend files quote
+  // the names and amounts that hold a comma: "Smith, J" and "£1,234.56"). Split at every
+  // delimiter, then join back the pieces of a quoted field that had delimiters inside.
+  const pieces = line.split(delimiter);
+  let fields = pieces;
   let allQuoted = true;
-  for (let i = 0; i < fields.length; i++) {
-    const field = fields[i]!;
+  for (let i = 0; i < pieces.length; i++) {
+    let field = pieces[i]!;
     // Unquoted: kept as it is, a stray quote inside included (as the full parser does).
     if (field.charCodeAt(0) !== 34) {
       allQuoted = false;
+      if (fields !== pieces) fields.push(field);
       continue;
     }
+    if (field.length < 2 || field.charCodeAt(field.length - 1) !== 34) {
+      // The quoted field goes on past a delimiter: up to the piece that closes it.
+      if (fields === pieces) fields = pieces.slice(0, i);
+      let j = i + 1;
+      while (j < pieces.length && !endsWithQuote(pieces[j]!)) j++;
+      if (j === pieces.length) return null; // closed on a later line, or not at all
+      field = pieces.slice(i, j + 1).join(delimiter);
+      i = j;
+    }
     const end = field.length - 1;
-    if (end < 1 || field.charCodeAt(end) !== 34 || field.indexOf('"', 1) !== end) return null;
-    fields[i] = field.slice(1, end);
+    // A quote inside ("" or stray): the full parser reads it.
+    if (field.indexOf('"', 1) !== end) return null;
+    if (fields === pieces) fields[i] = field.slice(1, end);
+    else fields.push(field.slice(1, end));
   }
   state.allQuoted = allQuoted;
   return fields;
+}
+
+function endsWithQuote(piece: string): boolean {
+  return piece.length > 0 && piece.charCodeAt(piece.length - 1) === 34;
 }
 
 function checkFields(fields: string[], line: number, maxField: number): void {

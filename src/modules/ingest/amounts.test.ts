@@ -24,8 +24,25 @@ describe('parseAmountPence', () => {
     ['+12.00', 1200],
     ['1 234.56', 123456],
     ['91000000.00', 9100000000],
+    ['£12,345,678.90', 1234567890],
+    ['(1,234)', -123400],
+    ['-0.00', 0],
+    ['(0.00)', 0],
+    ['£999,999,999,999.99', 99999999999999],
   ])('%s -> %i pence', (text, pence) => {
     expect(parseAmountPence(text)).toEqual({ ok: true, pence });
+  });
+
+  it.each([
+    ['1,23.45', '"1,23.45" is not an amount'],
+    ['12,3456', '"12,3456" is not an amount'],
+    [',123', '",123" is not an amount'],
+    ['1234,567.00', '"1234,567.00" is not an amount'],
+    ['(123.45', '"(123.45" is not an amount'],
+    ['£', '"£" is not an amount'],
+    ['1.', '"1." is not an amount'],
+  ])('refuses %s, thousands grouped wrongly or cut short', (text, message) => {
+    expect(parseAmountPence(text)).toEqual({ ok: false, message });
   });
 
   it('rounds more than two decimal places to the penny, half away from zero, and says so', () => {

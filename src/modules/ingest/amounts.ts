@@ -20,7 +20,11 @@ export function parseAmountPence(
   options: { decimalComma?: boolean } = {},
 ): AmountResult {
   let text = raw.trim();
-  // The fast path: most cells are plain numbers.
+  // The fast paths: most cells are plain numbers, or pounds written as money.
+  if (!options.decimalComma) {
+    const pence = readMoney(text);
+    if (pence !== null) return { ok: true, pence };
+  }
   if (PLAIN.test(text)) return fromDecimal(text, false);
   if (text === '') return { ok: false, message: 'the amount is empty' };
 
@@ -67,6 +71,63 @@ export function parseAmountPence(
   if (!/^\d+(\.\d+)?$|^\.\d+$/.test(text))
     return { ok: false, message: `"${raw.trim()}" is not an amount` };
   return fromDecimal(text, negative);
+}
+
+/**
+ * The shapes nearly every cell has, read by hand (a few regular expressions a cell cost a
+ * large file seconds): an optional "-" or brackets around the rest, an optional "£", digits
+ * either ungrouped or in thousands with commas, and up to two decimals. 1234.5, -12.00,
+ * £1,234.56, (£1,234.56), (123.45). Null for anything else, which the full reader then reads
+ * (and reports when it cannot), so this never rejects a cell.
+ */
+function readMoney(text: string): number | null {
+  const length = text.length;
+  let i = 0;
+  let end = length;
+  let negative = false;
+  let c = text.charCodeAt(0);
+  if (c === 40 /* ( */) {
+    if (text.charCodeAt(end - 1) !== 41 /* ) */) return null;
+    negative = true;
+    i = 1;
+    end--;
+  } else if (c === 45 /* - */) {
+    negative = true;
+    i = 1;
+  }
+  if (text.charCodeAt(i) === 163 /* £ */) i++;
+  let whole = 0;
+  let digits = 0;
+  let grouped = false;
+  let sinceComma = 0;
+  for (; i < end; i++) {
+    c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      whole = whole * 10 + (c - 48);
+      digits++;
+      sinceComma++;
+    } else if (c === 44 /* , */) {
+      // Thousands: 1 to 3 digits first, then exactly 3 between commas.
+      if (grouped ? sinceComma !== 3 : sinceComma < 1 || sinceComma > 3) return null;
+      grouped = true;
+      sinceComma = 0;
+    } else break;
+  }
+  if (digits === 0 || digits > 13 || (grouped && sinceComma !== 3)) return null;
+  let fraction = 0;
+  if (i < end) {
+    // Only a point with one or two digits may follow.
+    if (c !== 46 /* . */ || end - i < 2 || end - i > 3) return null;
+    for (let k = i + 1; k < end; k++) {
+      const d = text.charCodeAt(k);
+      if (d < 48 || d > 57) return null;
+      fraction = fraction * 10 + (d - 48);
+    }
+    if (end - i === 2) fraction *= 10;
+  }
+  const pence = whole * 100 + fraction;
+  if (pence > MAX_PENCE) return null;
+  return negative && pence !== 0 ? -pence : pence;
 }
 
 /** Pence from a plain decimal string (optionally signed), rounding past two places. */

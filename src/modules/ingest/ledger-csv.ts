@@ -342,6 +342,7 @@ export interface LedgerRow {
   line: number;
   paymentDate: string;
   amountPence: number;
+  /** A string of its own (not a slice of the file's text), the same one on every line with this name. */
   supplierName: string | null;
   supplierRef: string | null;
   /** The supplier's identity within the organisation: its reference, else its name key; null when redacted. */
@@ -679,10 +680,10 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
   private name(raw: string): SupplierName {
     let result = this.names.get(raw);
     if (result === undefined) {
-      const cached = this.names.size < 200_000;
-      const text = cached ? ownString(raw) : raw;
+      // Owned whether cached or not: LedgerSummary keeps a supplier's name as the row gives it.
+      const text = ownString(raw);
       result = { text, key: ownString(normaliseName(raw)), redacted: isRedactedName(raw) };
-      if (cached) this.names.set(text, result);
+      if (this.names.size < 200_000) this.names.set(text, result);
     }
     return result;
   }

@@ -312,7 +312,9 @@ export class LedgerSummary {
       this.supplierIds.set(own, id);
       this.supplierList.push({
         key: own,
-        name: ownString(row.supplierName ?? row.supplierRef ?? key),
+        // The reader's own copy of the name (not a slice of the file), shared by every row that
+        // names the supplier: the comparison below is then one of identity, not of text.
+        name: row.supplierName ?? (row.supplierRef === null ? own : ownString(row.supplierRef)),
         nameKey: row.supplierNameKey ?? '',
         ref: row.supplierRef === null ? null : ownString(row.supplierRef),
         companyNumber: row.companyNumber,
@@ -322,7 +324,7 @@ export class LedgerSummary {
       return id;
     }
     const seen = this.supplierList[id - 1]!;
-    if (row.supplierName && row.supplierName !== seen.name) seen.name = ownString(row.supplierName);
+    if (row.supplierName && row.supplierName !== seen.name) seen.name = row.supplierName;
     if (row.companyNumber) seen.companyNumber = row.companyNumber;
     if (row.charityNumber) seen.charityNumber = row.charityNumber;
     if (row.vatNumber) seen.vatNumber = row.vatNumber;
