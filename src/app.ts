@@ -149,7 +149,12 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
 
   await app.register(organisationRoutes, { db: database.db });
   await app.register(keyRoutes, { db: database.db });
-  await app.register(ingestRoutes, { db: database.db, uploadLimitBytes: config.uploadLimitBytes });
+  await app.register(ingestRoutes, {
+    db: database.db,
+    uploadLimitBytes: config.uploadLimitBytes,
+    // PGlite's database runs in this thread: its ledgers are read on a worker thread beside it.
+    parseInWorker: database.kind === 'pglite',
+  });
   await app.register(supplierRoutes, { db: database.db });
   await app.register(classifyRoutes, { db: database.db });
   await app.register(metricsRoutes, { db: database.db });

@@ -23,8 +23,8 @@ export type CopyTarget = { kind: 'postgres' } | { kind: 'pglite'; pglite: PGlite
 interface CopyJob {
   table: string;
   columns: readonly string[];
-  /** COPY text format, whole lines per piece. */
-  pieces: AsyncIterable<string>;
+  /** COPY text format, whole lines per piece: text, or bytes already encoded as UTF-8. */
+  pieces: AsyncIterable<string | Uint8Array>;
 }
 
 /*
@@ -62,13 +62,14 @@ export async function bulkCopy<DB>(
 
 /**
  * As bulkCopy, for callers that encode COPY text themselves (the hot ingest path): `pieces`
- * are strings of whole lines in COPY text format (see encodeCopyRow, escapeCopyText).
+ * are whole lines in COPY text format (see encodeCopyRow, escapeCopyText), as strings or as
+ * UTF-8 bytes (a byte piece must be at most 1 MB).
  */
 export async function bulkCopyText<DB>(
   db: Kysely<DB> | Transaction<DB>,
   table: string,
   columns: readonly string[],
-  pieces: AsyncIterable<string>,
+  pieces: AsyncIterable<string | Uint8Array>,
 ): Promise<number> {
   for (const name of [table, ...columns]) {
     if (!IDENTIFIER.test(name)) throw new Error(`bulkCopy: not a plain identifier: ${name}`);
@@ -153,21 +154,32 @@ async function runCopy(
       used = 0;
     }
   };
+  const copyAlone = async (bytes: Uint8Array) => {
+    // Bytes that are a whole buffer are read as they are (no copy into a Blob).
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    const blob = whole
+      ? ({ arrayBuffer: () => Promise.resolve(bytes.buffer) } as unknown as Blob)
+      : new Blob([bytes]);
+    const result = await target.pglite.query(
+      `COPY ${job.table} (${columnList}) FROM '/dev/blob'`,
+      [],
+      { blob },
+    );
+    copied += result.affectedRows ?? 0;
+  };
   for await (const piece of job.pieces) {
+    if (typeof piece !== 'string') {
+      // Bytes encoded elsewhere (a worker thread): a file of their own, as they are.
+      await flush();
+      await copyAlone(piece);
+      continue;
+    }
     // A UTF-8 character is at most 3 bytes per UTF-16 unit.
     if (used + piece.length * 3 > PGLITE_CHUNK_BYTES) {
       await flush();
       if (piece.length * 3 > PGLITE_CHUNK_BYTES) {
         // A piece larger than the buffer goes on its own.
-        const bytes = Buffer.from(piece, 'utf8');
-        const result = await target.pglite.query(
-          `COPY ${job.table} (${columnList}) FROM '/dev/blob'`,
-          [],
-          {
-            blob: new Blob([bytes]),
-          },
-        );
-        copied += result.affectedRows ?? 0;
+        await copyAlone(Buffer.from(piece, 'utf8'));
         continue;
       }
     }

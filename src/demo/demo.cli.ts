@@ -16,8 +16,10 @@ export function registerDemoCommand(program: Command): void {
     )
     .option('--dir <dir>', 'where to write the sample files', 'data/sample')
     .action(async (options: { dir: string }) => {
-      await withDatabase(async ({ db }) => {
-        await loadDemo(db, path.resolve(options.dir), (line) => console.log(line));
+      await withDatabase(async ({ db, kind }) => {
+        await loadDemo(db, path.resolve(options.dir), (line) => console.log(line), {
+          parseInWorker: kind === 'pglite',
+        });
         console.log('');
         console.log(await describeHeadline(db, DEMO_ORGANISATION.id, 2022));
         const { token } = await createReportLink(

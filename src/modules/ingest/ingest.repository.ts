@@ -78,11 +78,9 @@ export async function insertUpload(
  */
 export async function copyPayments(
   db: Db,
-  orgId: string,
-  uploadId: string,
+  prefix: string,
   batches: AsyncIterable<readonly LedgerRow[]>,
 ): Promise<number> {
-  const prefix = `${escapeCopyText(orgId)}\t${uploadId}\t`;
   async function* pieces(): AsyncGenerator<string> {
     for await (const batch of batches) {
       let text = '';
@@ -91,6 +89,16 @@ export async function copyPayments(
     }
   }
   return bulkCopyText(db, 'payments', PAYMENT_COPY_COLUMNS, pieces());
+}
+
+/** What starts every COPY line of an upload's payments: its org_id and upload_id. */
+export function paymentLinePrefix(orgId: string, uploadId: string): string {
+  return `${escapeCopyText(orgId)}\t${uploadId}\t`;
+}
+
+/** Streams payments already written as COPY text (UTF-8, whole lines; see encodePaymentLine). */
+export async function copyPaymentText(db: Db, pieces: AsyncIterable<Uint8Array>): Promise<number> {
+  return bulkCopyText(db, 'payments', PAYMENT_COPY_COLUMNS, pieces);
 }
 
 /** One payment as a COPY text line, in PAYMENT_COPY_COLUMNS order after org_id and upload_id. */

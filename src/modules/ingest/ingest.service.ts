@@ -12,9 +12,15 @@ import { SUPPLIER_KIND, type SupplierField, type SupplierRow } from '../supplier
 import * as suppliers from '../suppliers/suppliers.repository.ts';
 import type { ExplicitMapping } from './column-map.ts';
 import type { LedgerField } from './ledger-csv.ts';
-import { LedgerFile } from './ledger-file.ts';
+import { LedgerFile, type LedgerFileState } from './ledger-file.ts';
 import { LedgerSummary, SummaryLimitError } from './ledger-summary.ts';
-import { FileRejectedError, MappedCsvFile, type Warning } from './mapped-csv-file.ts';
+import {
+  FileRejectedError,
+  MappedCsvFile,
+  type RowError,
+  type Warning,
+} from './mapped-csv-file.ts';
+import { readLedgerInWorker } from './parse-in-worker.ts';
 import * as repo from './ingest.repository.ts';
 
 export interface UploadRequest {
@@ -27,6 +33,11 @@ export interface UploadRequest {
   dryRun?: boolean;
   /** Called as rows are read (rows read so far). */
   onProgress?: (rows: number) => void;
+  /**
+   * Read a ledger on a worker thread, beside this one: for embedded PGlite, whose database
+   * runs in this thread (see parse-in-worker.ts).
+   */
+  parseInWorker?: boolean;
 }
 
 export interface UploadView {
@@ -100,19 +111,21 @@ class RollbackWith extends Error {
  * (`stream`), judged whole (any row error: 422, nothing kept), recognised if loaded before
  * (the earlier upload, 200), and then applied (`finish`, under the organisation's upload lock).
  */
-async function runUpload<F extends string, Row>(
+async function runUpload(
   db: Kysely<DB>,
   kind: UploadKind,
   request: UploadRequest,
-  file: MappedCsvFile<F, Row>,
   steps: {
-    stream: (trx: Transaction<DB>, uploadId: string) => Promise<void>;
+    /** Reads the file into the transaction; returns what it found. */
+    stream: (trx: Transaction<DB>, uploadId: string) => Promise<FileFacts>;
     finish: (trx: Transaction<DB>, uploadId: string) => Promise<Figures>;
   },
 ): Promise<IngestResult> {
   const { orgId } = request;
   if (!(await findOrganisation(db, orgId))) throw notFound(`Organisation ${orgId}`);
   const dryRun = Boolean(request.dryRun);
+  // Known once the file has been read (set inside the transaction, read after it).
+  const read: { file: FileFacts | null } = { file: null };
   try {
     return await db.transaction().execute(async (trx) => {
       const uploadId = await repo.insertUpload(trx, {
@@ -122,7 +135,8 @@ async function runUpload<F extends string, Row>(
         createdBy: request.actor,
       });
       const started = performance.now();
-      await steps.stream(trx, uploadId);
+      const file = await steps.stream(trx, uploadId);
+      read.file = file;
       const readMs = performance.now() - started;
       request.onProgress?.(file.rowsRead);
       if (file.errorCount > 0) {
@@ -169,9 +183,9 @@ async function runUpload<F extends string, Row>(
     });
   } catch (error) {
     if (error instanceof RollbackWith) return error.result;
-    if (isUniqueViolation(error)) {
+    if (isUniqueViolation(error) && read.file !== null) {
       // The same file finished in another request while this one was loading.
-      const earlier = await repo.findUploadByHash(db, orgId, kind, file.sha256);
+      const earlier = await repo.findUploadByHash(db, orgId, kind, read.file.sha256);
       if (earlier) return { upload: toUploadView(earlier), created: false, dryRun };
     }
     if (error instanceof SummaryLimitError) {
@@ -198,6 +212,27 @@ async function runUpload<F extends string, Row>(
 
 const ROW_NOUNS: Record<UploadKind, string> = { ledger: 'payment', suppliers: 'supplier' };
 
+/** What an upload is judged and recorded by, once its file has been read. */
+interface FileFacts {
+  readonly rowsRead: number;
+  readonly errorCount: number;
+  readonly errors: RowError[];
+  readonly sha256: string;
+  readonly mapping: { headers: Partial<Record<string, string>> } | null;
+  readonly encoding: string;
+}
+
+/** A ledger's facts: LedgerFile's as it reads here, or a LedgerFileState from a worker. */
+type LedgerFacts = FileFacts &
+  Pick<
+    LedgerFileState,
+    'rowsValid' | 'totalPence' | 'firstDate' | 'lastDate' | 'unpaidInvoices' | 'mapping'
+  > & { warnings(): Warning[] };
+
+function ledgerFactsOf(state: LedgerFileState): LedgerFacts {
+  return { ...state, warnings: () => [...state.warnings] };
+}
+
 /**
  * Loads a ledger file: every row or none. Streams the file through the parser into COPY inside
  * one transaction; any row error rolls the whole upload back and answers 422 with every error
@@ -208,22 +243,17 @@ const ROW_NOUNS: Record<UploadKind, string> = { ledger: 'payment', suppliers: 's
  */
 export async function ingestLedger(db: Kysely<DB>, request: UploadRequest): Promise<IngestResult> {
   const { orgId } = request;
-  const file = new LedgerFile(request.bytes, { mapping: request.mapping, stopRowsOnError: true });
-  const summary = new LedgerSummary();
-  return runUpload(db, 'ledger', request, file, {
+  let file: LedgerFacts | null = null;
+  let summary: LedgerSummary | null = null;
+  return runUpload(db, 'ledger', request, {
     async stream(trx, uploadId) {
-      await repo.copyPayments(
-        trx,
-        orgId,
-        uploadId,
-        observe(file.rows(), (batch) => {
-          for (const row of batch) summary.add(row);
-          request.onProgress?.(file.rowsRead);
-        }),
-      );
-      await repo.copyUnpaidInvoices(trx, orgId, uploadId, file.unpaidInvoices);
+      const read = await streamPayments(trx, orgId, uploadId, request);
+      ({ file, summary } = read);
+      await repo.copyUnpaidInvoices(trx, orgId, uploadId, read.file.unpaidInvoices);
+      return read.file;
     },
     async finish(trx, uploadId) {
+      if (file === null || summary === null) throw new Error('the file has not been read');
       const warnings = file.warnings();
       let duplicates = { lines: [] as number[], count: 0, pence: 0n };
       let period = { from: file.firstDate, to: file.lastDate };
@@ -305,12 +335,13 @@ export async function ingestSuppliers(
     mapping: request.mapping,
     stopRowsOnError: true,
   });
-  return runUpload(db, 'suppliers', request, file, {
+  return runUpload(db, 'suppliers', request, {
     async stream(trx) {
       await suppliers.copyFileSuppliers(
         trx,
         observe(file.rows(), () => request.onProgress?.(file.rowsRead)),
       );
+      return file;
     },
     async finish(trx, uploadId) {
       const mapped = Object.keys(file.mapping?.columns ?? {}) as SupplierField[];
@@ -327,6 +358,40 @@ export async function ingestSuppliers(
       };
     },
   });
+}
+
+/**
+ * Reads a ledger's rows into payments with COPY: on a worker thread when the request asks
+ * (see parse-in-worker.ts), else here. Either way the same rows, facts and summary.
+ */
+async function streamPayments(
+  trx: Transaction<DB>,
+  orgId: string,
+  uploadId: string,
+  request: UploadRequest,
+): Promise<{ file: LedgerFacts; summary: LedgerSummary }> {
+  const prefix = repo.paymentLinePrefix(orgId, uploadId);
+  if (request.parseInWorker) {
+    const read = readLedgerInWorker(request.bytes, {
+      prefix,
+      mapping: request.mapping,
+      onProgress: request.onProgress,
+    });
+    await repo.copyPaymentText(trx, read.pieces);
+    const { file, summary } = read.reading();
+    return { file: ledgerFactsOf(file), summary };
+  }
+  const file = new LedgerFile(request.bytes, { mapping: request.mapping, stopRowsOnError: true });
+  const summary = new LedgerSummary();
+  await repo.copyPayments(
+    trx,
+    prefix,
+    observe(file.rows(), (batch) => {
+      for (const row of batch) summary.add(row);
+      request.onProgress?.(file.rowsRead);
+    }),
+  );
+  return { file, summary };
 }
 
 /** Passes batches through, letting `see` look at each first. */

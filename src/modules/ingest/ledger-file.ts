@@ -1,4 +1,4 @@
-import type { ExplicitMapping } from './column-map.ts';
+import type { ColumnMapping, ExplicitMapping } from './column-map.ts';
 import {
   LEDGER_KIND,
   type LedgerField,
@@ -6,7 +6,7 @@ import {
   type LedgerRowReader,
   type UnpaidInvoice,
 } from './ledger-csv.ts';
-import { MappedCsvFile } from './mapped-csv-file.ts';
+import { MappedCsvFile, type RowError, type Warning } from './mapped-csv-file.ts';
 
 export {
   FileRejectedError,
@@ -45,4 +45,41 @@ export class LedgerFile extends MappedCsvFile<LedgerField, LedgerRow> {
   get unpaidInvoices(): readonly UnpaidInvoice[] {
     return this.stats?.unpaid ?? [];
   }
+
+  /** What reading found, as plain data (see LedgerFileState); once rows() has been read to the end. */
+  toState(): LedgerFileState {
+    return {
+      mapping: this.mapping,
+      errors: this.errors,
+      errorCount: this.errorCount,
+      rowsValid: this.rowsValid,
+      rowsRead: this.rowsRead,
+      encoding: this.encoding,
+      sha256: this.sha256,
+      warnings: this.warnings(),
+      totalPence: this.totalPence,
+      firstDate: this.firstDate,
+      lastDate: this.lastDate,
+      unpaidInvoices: this.unpaidInvoices,
+    };
+  }
+}
+
+/**
+ * What reading a ledger file found, as plain data (structured-clone safe): what an upload is
+ * judged and stored by, sent back by a worker thread that read the file (see ledger-worker.ts).
+ */
+export interface LedgerFileState {
+  mapping: ColumnMapping<LedgerField> | null;
+  errors: RowError[];
+  errorCount: number;
+  rowsValid: number;
+  rowsRead: number;
+  encoding: string;
+  sha256: string;
+  warnings: Warning[];
+  totalPence: bigint;
+  firstDate: string | null;
+  lastDate: string | null;
+  unpaidInvoices: readonly UnpaidInvoice[];
 }

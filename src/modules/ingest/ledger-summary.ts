@@ -28,7 +28,8 @@ export interface SummaryCell {
   redacted: boolean;
   expenseArea: string | null;
   expenseType: string | null;
-  pence: bigint;
+  /** Exact: a whole number of pence below 2^53. */
+  pence: number;
   count: number;
 }
 
@@ -108,31 +109,42 @@ class Dictionary {
 }
 
 /**
- * Cell key -> cell number, an open-addressing hash table over typed arrays. Cell keys go up
- * to 2^53: in a Map each would be a heap-allocated number, and a large file has hundreds of
- * thousands of them. Here nothing is allocated per row.
+ * Sums of pence and counts by numeric key, over typed arrays: a key (up to 2^53) finds its
+ * entry through an open-addressing hash table. In a Map each key would be a heap-allocated
+ * number and each sum an object, and a large file has hundreds of thousands of them; here
+ * nothing is allocated per row. Sums stay exact: one past 2^53 pence throws SummaryLimitError.
  */
-class CellIndex {
-  private keys = new Float64Array(1 << 16);
-  private cells = new Int32Array(1 << 16).fill(-1);
-  private mask = (1 << 16) - 1;
-  private used = 0;
+class KeyedSums {
+  /** Entries in the order their keys were first added. */
+  keys = new Float64Array(1024);
+  pence = new Float64Array(1024);
+  counts = new Int32Array(1024);
+  size = 0;
+  private slotKeys = new Float64Array(1 << 12);
+  private slotEntries = new Int32Array(1 << 12).fill(-1);
+  private mask = (1 << 12) - 1;
 
-  /** The cell number of `key`, or -1. */
-  get(key: number): number {
-    for (let slot = this.slot(key); ; slot = (slot + 1) & this.mask) {
-      const cell = this.cells[slot]!;
-      if (cell === -1 || this.keys[slot] === key) return cell;
-    }
-  }
+  constructor(private readonly tooLarge: string) {}
 
-  set(key: number, cell: number): void {
-    if ((this.used + 1) * 2 > this.mask) this.grow();
+  add(key: number, pence: number, count: number): void {
     let slot = this.slot(key);
-    while (this.cells[slot] !== -1) slot = (slot + 1) & this.mask;
-    this.keys[slot] = key;
-    this.cells[slot] = cell;
-    this.used++;
+    let entry: number;
+    for (; ; slot = (slot + 1) & this.mask) {
+      entry = this.slotEntries[slot]!;
+      if (entry === -1 || this.slotKeys[slot] === key) break;
+    }
+    if (entry === -1) {
+      entry = this.size++;
+      if (entry === this.keys.length) this.growEntries();
+      this.keys[entry] = key;
+      this.slotKeys[slot] = key;
+      this.slotEntries[slot] = entry;
+      if (this.size * 2 > this.mask) this.growSlots();
+    }
+    const sum = this.pence[entry]! + pence;
+    if (!Number.isSafeInteger(sum)) throw new SummaryLimitError(this.tooLarge);
+    this.pence[entry] = sum;
+    this.counts[entry]! += count;
   }
 
   private slot(key: number): number {
@@ -144,15 +156,46 @@ class CellIndex {
     return (h ^ (h >>> 16)) & this.mask;
   }
 
-  private grow(): void {
-    const keys = this.keys;
-    const cells = this.cells;
-    this.keys = new Float64Array(keys.length * 2);
-    this.cells = new Int32Array(cells.length * 2).fill(-1);
-    this.mask = this.keys.length - 1;
-    this.used = 0;
-    for (let i = 0; i < keys.length; i++) if (cells[i] !== -1) this.set(keys[i]!, cells[i]!);
+  private growSlots(): void {
+    this.slotKeys = new Float64Array(this.slotKeys.length * 2);
+    this.slotEntries = new Int32Array(this.slotEntries.length * 2).fill(-1);
+    this.mask = this.slotKeys.length - 1;
+    for (let entry = 0; entry < this.size; entry++) {
+      const key = this.keys[entry]!;
+      let slot = this.slot(key);
+      while (this.slotEntries[slot] !== -1) slot = (slot + 1) & this.mask;
+      this.slotKeys[slot] = key;
+      this.slotEntries[slot] = entry;
+    }
   }
+
+  private growEntries(): void {
+    const grown = (a: Float64Array) => {
+      const b = new Float64Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.keys = grown(this.keys);
+    this.pence = grown(this.pence);
+    const counts = new Int32Array(this.counts.length * 2);
+    counts.set(this.counts);
+    this.counts = counts;
+  }
+}
+
+/**
+ * A summary as plain data (structured-clone safe, its arrays transferable): what a worker
+ * thread that read the file hands back. Enough to write and apply it, not to add more rows.
+ */
+export interface LedgerSummaryState {
+  supplierList: SupplierSeen[];
+  areas: (string | null)[];
+  types: (string | null)[];
+  baseMonth: number | null;
+  size: number;
+  keys: Float64Array;
+  pence: Float64Array;
+  counts: Int32Array;
 }
 
 export class LedgerSummary {
@@ -163,11 +206,42 @@ export class LedgerSummary {
   private readonly types = new Dictionary(TYPE_LIMIT, 'expense types');
   /** Month numbers (year * 12 + month - 1) are stored as offsets from the first month seen. */
   private baseMonth: number | null = null;
-  private readonly cellIds = new CellIndex();
-  private keys = new Float64Array(1024);
-  private pence = new Float64Array(1024);
-  private counts = new Int32Array(1024);
-  private size = 0;
+  private readonly monthTexts: string[] = [];
+  private readonly sums = new KeyedSums(
+    'A month of one supplier sums to more than this service can hold exactly.',
+  );
+
+  /** This summary as plain data (see LedgerSummaryState). */
+  toState(): LedgerSummaryState {
+    const { size } = this.sums;
+    return {
+      supplierList: this.supplierList,
+      areas: this.areas.values,
+      types: this.types.values,
+      baseMonth: this.baseMonth,
+      size,
+      keys: this.sums.keys.slice(0, size),
+      pence: this.sums.pence.slice(0, size),
+      counts: this.sums.counts.slice(0, size),
+    };
+  }
+
+  /** A summary from toState()'s data, to write and apply (not to add rows to). */
+  static fromState(state: LedgerSummaryState): LedgerSummary {
+    const summary = new LedgerSummary();
+    // Loops, not push(...list): a file can pay more suppliers than a call takes arguments.
+    for (const supplier of state.supplierList) summary.supplierList.push(supplier);
+    for (const area of state.areas) summary.areas.values.push(area);
+    for (const type of state.types) summary.types.values.push(type);
+    summary.baseMonth = state.baseMonth;
+    Object.assign(summary.sums, {
+      size: state.size,
+      keys: state.keys,
+      pence: state.pence,
+      counts: state.counts,
+    });
+    return summary;
+  }
 
   /** Adds one valid row. */
   add(row: LedgerRow): void {
@@ -186,20 +260,7 @@ export class LedgerSummary {
         this.types.id(row.expenseType)) *
         2 +
       (row.redacted ? 1 : 0);
-    let cell = this.cellIds.get(key);
-    if (cell === -1) {
-      cell = this.size++;
-      if (cell === this.keys.length) this.grow();
-      this.cellIds.set(key, cell);
-      this.keys[cell] = key;
-    }
-    const sum = this.pence[cell]! + row.amountPence;
-    if (!Number.isSafeInteger(sum))
-      throw new SummaryLimitError(
-        'A month of one supplier sums to more than this service can hold exactly.',
-      );
-    this.pence[cell] = sum;
-    this.counts[cell]! += 1;
+    this.sums.add(key, row.amountPence, 1);
   }
 
   /** The suppliers paid (key -> what the ledger says). */
@@ -208,12 +269,13 @@ export class LedgerSummary {
   }
 
   get cellCount(): number {
-    return this.size;
+    return this.sums.size;
   }
 
   /** Every cell, decoded. */
   *cells(): Generator<SummaryCell> {
-    for (let i = 0; i < this.size; i++) {
+    const { pence, counts } = this.sums;
+    for (let i = 0; i < this.sums.size; i++) {
       const c = this.decode(i);
       yield {
         month: this.monthText(c.month),
@@ -221,8 +283,8 @@ export class LedgerSummary {
         redacted: c.redacted,
         expenseArea: this.areas.values[c.area]!,
         expenseType: this.types.values[c.type]!,
-        pence: BigInt(this.pence[i]!),
-        count: this.counts[i]!,
+        pence: pence[i]!,
+        count: counts[i]!,
       };
     }
   }
@@ -236,47 +298,43 @@ export class LedgerSummary {
     tagsOf: (supplierKey: string) => TagValues | null,
     yearStartMonth: number,
   ): TaggedDeltas {
-    const codes = this.supplierList.map((s) => tagCode(tagsOf(s.key)));
-    const months = new Map<number, Sum>();
-    const cells = new Map<number, Sum>();
-    const years = new Map<number, Sum>();
-    const add = (map: Map<number, Sum>, key: number, pence: number, count: number) => {
-      const entry = map.get(key);
-      if (entry) {
-        entry.pence += BigInt(pence);
-        entry.count += count;
-      } else map.set(key, { pence: BigInt(pence), count });
-    };
-    for (let i = 0; i < this.size; i++) {
+    const codes = Int32Array.from(this.supplierList, (s) => tagCode(tagsOf(s.key)));
+    const tooLarge = "The file's spend sums to more than this service can hold exactly.";
+    const months = new KeyedSums(tooLarge);
+    const cells = new KeyedSums(tooLarge);
+    const years = new KeyedSums(tooLarge);
+    const { pence, counts } = this.sums;
+    for (let i = 0; i < this.sums.size; i++) {
       const c = this.decode(i);
       const code = (c.supplier === 0 ? 0 : codes[c.supplier - 1]!) * 2 + (c.redacted ? 1 : 0);
-      const pence = this.pence[i]!;
-      const count = this.counts[i]!;
-      add(months, c.month * TAG_CODES + code, pence, count);
-      add(
-        cells,
-        ((c.month * AREA_LIMIT + c.area) * TYPE_LIMIT + c.type) * TAG_CODES + code,
-        pence,
-        count,
-      );
+      const p = pence[i]!;
+      const n = counts[i]!;
+      months.add(c.month * TAG_CODES + code, p, n);
+      cells.add(((c.month * AREA_LIMIT + c.area) * TYPE_LIMIT + c.type) * TAG_CODES + code, p, n);
       if (c.supplier !== 0) {
         const monthNumber = this.baseMonth! + c.month;
         const year =
           Math.floor(monthNumber / 12) - ((monthNumber % 12) + 1 < yearStartMonth ? 1 : 0);
-        add(years, c.supplier * 4096 + (year - 1900), pence, count);
+        years.add(c.supplier * 4096 + (year - 1900), p, n);
       }
     }
     const flags = (code: number) => {
       const tags = decodeTagCode(Math.floor(code / 2));
       return { ...tags, redacted: code % 2 === 1 };
     };
+    const entries = <T>(sums: KeyedSums, row: (key: number, sum: Sum) => T): T[] => {
+      const out: T[] = [];
+      for (let i = 0; i < sums.size; i++)
+        out.push(row(sums.keys[i]!, { pence: BigInt(sums.pence[i]!), count: sums.counts[i]! }));
+      return out;
+    };
     return {
-      months: [...months].map(([key, sum]) => ({
+      months: entries(months, (key, sum) => ({
         month: this.monthText(Math.floor(key / TAG_CODES)),
         ...flags(key % TAG_CODES),
         ...sum,
       })),
-      cells: [...cells].map(([key, sum]) => {
+      cells: entries(cells, (key, sum) => {
         const code = key % TAG_CODES;
         let rest = Math.floor(key / TAG_CODES);
         const type = rest % TYPE_LIMIT;
@@ -291,7 +349,7 @@ export class LedgerSummary {
           ...sum,
         };
       }),
-      supplierYears: [...years].map(([key, sum]) => ({
+      supplierYears: entries(years, (key, sum) => ({
         year: (key % 4096) + 1900,
         supplierKey: this.supplierList[Math.floor(key / 4096) - 1]!.key,
         ...sum,
@@ -332,7 +390,7 @@ export class LedgerSummary {
   }
 
   private decode(i: number) {
-    let key = this.keys[i]!;
+    let key = this.sums.keys[i]!;
     const redacted = key % 2 === 1;
     key = Math.floor(key / 2);
     const type = key % TYPE_LIMIT;
@@ -345,20 +403,12 @@ export class LedgerSummary {
   }
 
   private monthText(offset: number): string {
-    const n = this.baseMonth! + offset;
-    return `${Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}-01`;
-  }
-
-  private grow(): void {
-    const grown = (a: Float64Array) => {
-      const b = new Float64Array(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.keys = grown(this.keys);
-    this.pence = grown(this.pence);
-    const counts = new Int32Array(this.counts.length * 2);
-    counts.set(this.counts);
-    this.counts = counts;
+    let text = this.monthTexts[offset];
+    if (text === undefined) {
+      const n = this.baseMonth! + offset;
+      text = `${Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}-01`;
+      this.monthTexts[offset] = text;
+    }
+    return text;
   }
 }

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { encodePaymentLine } from './ingest.repository.ts';
+import { LedgerFile } from './ledger-file.ts';
+import { LedgerSummary, SummaryLimitError } from './ledger-summary.ts';
+import { FileRejectedError } from './mapped-csv-file.ts';
+import { readLedgerInWorker } from './parse-in-worker.ts';
+
+const PREFIX = 'wigan\t00000000-0000-4000-8000-000000000001\t';
+
+/** A Windows-1252 ledger of `rows` lines, in chunks of `chunk` bytes (a £ in every amount). */
+function ledgerBytes(rows: number, chunk = 4096): Uint8Array[] {
+  let text =
+    'Council payments over £500\r\n\r\nPayment Date,Supplier Name,Supplier ID,Service,Net Amount\r\n';
+  for (let i = 1; i <= rows; i++) {
+    const day = String((i % 28) + 1).padStart(2, '0');
+    const month = String((i % 12) + 1).padStart(2, '0');
+    const name = i % 5 === 0 ? `"Smith, ${i % 97} & Sons"` : `Supplier ${i % 89} Ltd`;
+    const amount =
+      i % 7 === 0 ? `"(£${(i % 999) + 1},${String(i % 1000).padStart(3, '0')}.25)"` : `${i}.5`;
+    text += `${day}/${month}/2022,${name},S${i % 89},"Adults, Health",${amount}\r\n`;
+  }
+  const bytes = Buffer.from(text, 'latin1');
+  const chunks: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; at += chunk) chunks.push(bytes.subarray(at, at + chunk));
+  return chunks;
+}
+
+/** The same file read in this thread: COPY text, facts and summary cells. */
+async function readHere(chunks: Iterable<Uint8Array>) {
+  const file = new LedgerFile(chunks, { stopRowsOnError: true });
+  const summary = new LedgerSummary();
+  let text = '';
+  for await (const batch of file.rows()) {
+    for (const row of batch) {
+      summary.add(row);
+      text += encodePaymentLine(PREFIX, row);
+    }
+  }
+  return { text, file: file.toState(), cells: [...summary.cells()], summary };
+}
+
+async function readThere(chunks: Iterable<Uint8Array>, onProgress?: (rows: number) => void) {
+  const read = readLedgerInWorker(chunks, { prefix: PREFIX, onProgress });
+  const pieces: Buffer[] = [];
+  for await (const piece of read.pieces) pieces.push(Buffer.from(piece));
+  const { file, summary } = read.reading();
+  return {
+    text: Buffer.concat(pieces).toString('utf8'),
+    file,
+    cells: [...summary.cells()],
+    summary,
+  };
+}
+
+describe('readLedgerInWorker', () => {
+  it('gives the COPY text, facts and summary that reading in this thread gives', async () => {
+    const chunks = ledgerBytes(60_000);
+    const here = await readHere(chunks);
+    const progress: number[] = [];
+    const there = await readThere(chunks, (rows) => progress.push(rows));
+
+    expect(there.file.rowsValid).toBe(60_000);
+    expect(there.file.encoding).toBe('windows-1252');
+    expect(there.file.totalPence).toBe(here.file.totalPence);
+    expect(there.file).toEqual(here.file);
+    expect(there.text).toBe(here.text);
+    expect(there.text.split('\n')).toHaveLength(60_001);
+    expect(there.cells).toEqual(here.cells);
+    expect(there.summary.supplierList).toEqual(here.summary.supplierList);
+    const tags = () => ({
+      local: true,
+      wider_area: null,
+      deprived_area: false,
+      vcfse: null,
+      sme: true,
+    });
+    expect(there.summary.taggedDeltas(tags, 4)).toEqual(here.summary.taggedDeltas(tags, 4));
+    // Progress as pieces arrive, rising to the last line read.
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.at(-1)).toBe(60_000);
+  });
+
+  it('hands back row errors with their row and column, for the upload to judge whole', async () => {
+    const chunks = [
+      Buffer.from(
+        'Payment Date,Supplier Name,Amount\n01/04/2022,A Ltd,12.00\n31/02/2022,B Ltd,ten\n02/04/2022,C Ltd,3.00\n',
+      ),
+    ];
+    const there = await readThere(chunks);
+    expect(there.file.errorCount).toBe(2);
+    expect(there.file.errors).toEqual([
+      {
+        row: 3,
+        column: 'Payment Date',
+        value: '31/02/2022',
+        message: '"31/02/2022" is not a date that exists',
+      },
+      { row: 3, column: 'Amount', value: 'ten', message: '"ten" is not an amount' },
+    ]);
+    expect(there.file).toEqual((await readHere(chunks)).file);
+  });
+
+  it('throws what reading here throws for a file it cannot read, and reads the next file', async () => {
+    const rejected = await failureOf([
+      Buffer.from('Payment Date,Supplier Name,Amount\n01/04/2022,"A Ltd,12.00\n'),
+    ]);
+    expect(rejected).toBeInstanceOf(FileRejectedError);
+    expect((rejected as FileRejectedError).errors).toEqual([
+      expect.objectContaining({ row: 2, column: 'Supplier Name' }),
+    ]);
+    let areas = 'Payment Date,Supplier Name,Expense Area,Amount\n';
+    for (let i = 0; i < 4100; i++) areas += `01/04/2022,A Ltd,Area ${i},1.00\n`;
+    expect(await failureOf([Buffer.from(areas)])).toBeInstanceOf(SummaryLimitError);
+    // A worker that failed part way is not reused; a new one reads the next file.
+    expect((await readThere(ledgerBytes(10))).file.rowsValid).toBe(10);
+  });
+
+  it('stops the worker when the COPY stops taking pieces, and a failing source ends the read', async () => {
+    const read = readLedgerInWorker(ledgerBytes(200_000), { prefix: PREFIX });
+    for await (const piece of read.pieces) {
+      expect(piece.byteLength).toBeGreaterThan(0);
+      break;
+    }
+    expect(() => read.reading()).toThrow(/not been read to its end/);
+    async function* broken(): AsyncGenerator<Uint8Array> {
+      yield* ledgerBytes(1000);
+      throw new Error('the client went away');
+    }
+    expect(await failureOf(broken())).toEqual(new Error('the client went away'));
+    expect((await readThere(ledgerBytes(10))).file.rowsValid).toBe(10);
+  });
+});
+
+async function failureOf(
+  bytes: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+): Promise<unknown> {
+  const read = readLedgerInWorker(bytes, { prefix: PREFIX });
+  try {
+    for await (const piece of read.pieces) void piece;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('the read did not fail');
+}

@@ -1,0 +1,186 @@
+import { Worker } from 'node:worker_threads';
+import type { ExplicitMapping } from './column-map.ts';
+import type { LedgerFileState } from './ledger-file.ts';
+import { LedgerSummary, SummaryLimitError, type LedgerSummaryState } from './ledger-summary.ts';
+import { FileRejectedError, type RowError } from './mapped-csv-file.ts';
+
+/*
+ * Reading a ledger file on a worker thread. Embedded PGlite runs its database in this thread:
+ * read here, every row's parsing waits for the COPY before it and the COPY for the parsing
+ * (one core does both, one after the other). On a worker the next megabyte is parsed while
+ * PGlite stores the last: both cores work. What comes back is the same as reading here: the
+ * COPY text of the payments, then what the file held and its summary. PostgreSQL needs none
+ * of this (its COPY runs in its own process), and reading in this thread avoids a second
+ * JavaScript heap.
+ */
+
+export type WorkerFailure =
+  | { kind: 'rejected'; message: string; errors: RowError[]; errorCount: number }
+  | { kind: 'limit'; message: string }
+  | { kind: 'other'; message: string; stack?: string };
+
+export type ToWorker =
+  | { type: 'start'; prefix: string; mapping: ExplicitMapping | undefined }
+  | { type: 'bytes'; bytes: Uint8Array }
+  | { type: 'end' }
+  | { type: 'took' };
+
+export type FromWorker =
+  | { type: 'consumed'; bytes: number }
+  | { type: 'piece'; bytes: Uint8Array; rowsRead: number }
+  | { type: 'done'; file: LedgerFileState; summary: LedgerSummaryState }
+  | { type: 'failed'; error: WorkerFailure };
+
+/** What the worker found once the file has been read: the file's facts and its summary. */
+export interface WorkerReading {
+  file: LedgerFileState;
+  summary: LedgerSummary;
+}
+
+/** Bytes sent to the worker and not yet read there, at most: the file is never held whole. */
+const BYTES_AHEAD = 4 * 1024 * 1024;
+/** Workers kept for later uploads (one upload reads on one worker at a time). */
+const KEEP_IDLE = 2;
+
+const idle: Worker[] = [];
+
+function startWorker(): Worker {
+  // A .js entry: it loads this TypeScript through tsx, which a worker does not inherit.
+  const worker = new Worker(new URL('./parse-worker.entry.js', import.meta.url));
+  // An idle worker must not keep the process alive, nor stay in the pool once it has exited.
+  worker.unref();
+  worker.once('exit', () => {
+    const at = idle.indexOf(worker);
+    if (at !== -1) idle.splice(at, 1);
+  });
+  return worker;
+}
+
+/**
+ * Reads a ledger file on a worker thread. `pieces` yields the payments' COPY text (whole lines,
+ * UTF-8, each under 1 MB) as the bytes stream in; once it has ended, `reading` holds what the
+ * file held. A rejected file or a summary limit throws from `pieces` as reading here would
+ * (FileRejectedError, SummaryLimitError). `prefix` starts every COPY line (org_id, upload_id).
+ */
+export function readLedgerInWorker(
+  bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: { prefix: string; mapping?: ExplicitMapping; onProgress?: (rows: number) => void },
+): { pieces: AsyncGenerator<Uint8Array>; reading: () => WorkerReading } {
+  let result: WorkerReading | null = null;
+  async function* pieces(): AsyncGenerator<Uint8Array> {
+    const worker = idle.pop() ?? startWorker();
+    worker.ref();
+    const inbox: FromWorker[] = [];
+    // Set from the worker's events and the feeding loop, read here.
+    const problems: { worker: Error | null; feed: Error | null } = { worker: null, feed: null };
+    // Both loops below wait for news from the worker: every waiter wakes on any.
+    let waiters: (() => void)[] = [];
+    const notify = () => {
+      const woken = waiters;
+      waiters = [];
+      for (const wake of woken) wake();
+    };
+    let ahead = 0;
+    const onMessage = (message: FromWorker) => {
+      if (message.type === 'consumed') ahead -= message.bytes;
+      else inbox.push(message);
+      notify();
+    };
+    const onError = (error: Error) => {
+      problems.worker = error;
+      notify();
+    };
+    const onExit = (code: number) => {
+      problems.worker ??= new Error(`The file-reading worker stopped (exit code ${code}).`);
+      notify();
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    const next = () => new Promise<void>((resolve) => waiters.push(resolve));
+    let finished = false;
+
+    // The bytes go over as they arrive, a few megabytes ahead of the reading at most.
+    const feeding = (async () => {
+      try {
+        for await (const chunk of bytes) {
+          while (ahead > BYTES_AHEAD && problems.worker === null && !finished) await next();
+          if (problems.worker !== null || finished) return;
+          // A copy of its own, handed over whole (the source may reuse its buffers).
+          const copy = new Uint8Array(chunk);
+          ahead += copy.byteLength;
+          worker.postMessage({ type: 'bytes', bytes: copy } satisfies ToWorker, [copy.buffer]);
+        }
+        worker.postMessage({ type: 'end' } satisfies ToWorker);
+      } catch (error) {
+        problems.feed = error instanceof Error ? error : new Error(String(error));
+        notify();
+      }
+    })();
+
+    worker.postMessage({
+      type: 'start',
+      prefix: options.prefix,
+      mapping: options.mapping,
+    } satisfies ToWorker);
+    try {
+      for (;;) {
+        if (problems.feed !== null) throw problems.feed;
+        if (problems.worker !== null) throw problems.worker;
+        const message = inbox.shift();
+        if (message === undefined) {
+          await next();
+          continue;
+        }
+        if (message.type === 'piece') {
+          worker.postMessage({ type: 'took' } satisfies ToWorker);
+          options.onProgress?.(message.rowsRead);
+          yield message.bytes;
+        } else if (message.type === 'done') {
+          result = { file: message.file, summary: LedgerSummary.fromState(message.summary) };
+          finished = true;
+          return;
+        } else if (message.type === 'failed') {
+          finished = true;
+          throw toError(message.error);
+        }
+      }
+    } finally {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      // Only a worker that read a file to its end is kept (after a rejected file the source may
+      // still be sending).
+      const clean = result !== null && problems.worker === null && problems.feed === null;
+      finished = true;
+      notify();
+      if (clean && idle.length < KEEP_IDLE) {
+        // The worker had every byte ('done' comes after 'end'): the feeding has ended.
+        await feeding;
+        worker.unref();
+        idle.push(worker);
+      } else {
+        // Not waiting for the feeding: a source that is slow to send its next chunk (a client
+        // still uploading) must not hold the transaction open. It stops at that chunk.
+        // A worker stopped part way (the COPY failed, the client went away) goes.
+        await worker.terminate();
+      }
+    }
+  }
+  return {
+    pieces: pieces(),
+    reading: () => {
+      if (result === null) throw new Error('the file has not been read to its end');
+      return result;
+    },
+  };
+}
+
+function toError(failure: WorkerFailure): Error {
+  if (failure.kind === 'rejected')
+    return new FileRejectedError(failure.message, failure.errors, failure.errorCount);
+  if (failure.kind === 'limit') return new SummaryLimitError(failure.message);
+  const error = new Error(failure.message);
+  if (failure.stack) error.stack = failure.stack;
+  return error;
+}

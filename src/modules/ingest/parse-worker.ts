@@ -1,0 +1,140 @@
+import { parentPort } from 'node:worker_threads';
+import { encodePaymentLine } from './ingest.repository.ts';
+import { LedgerFile } from './ledger-file.ts';
+import { LedgerSummary, SummaryLimitError } from './ledger-summary.ts';
+import { FileRejectedError } from './mapped-csv-file.ts';
+import type { FromWorker, ToWorker, WorkerFailure } from './parse-in-worker.ts';
+
+/*
+ * The thread that reads ledger files for parse-in-worker.ts: bytes in, COPY text out, and at
+ * the end what the file held (LedgerFileState) and its summary. One file at a time. Both ways
+ * are paced: the main thread sends bytes only while few are waiting here, and pieces of COPY
+ * text wait here until the main thread has taken the ones before them.
+ */
+
+/** COPY text is sent in pieces of about this many characters (under 1 MB as UTF-8). */
+const PIECE_CHARS = 256 * 1024;
+/** Pieces sent and not yet taken, at most. */
+const PIECES_AHEAD = 2;
+
+const port = parentPort!;
+
+/** Byte chunks as the main thread sends them, read as an async iterable. */
+class Inbox implements AsyncIterable<Uint8Array> {
+  private readonly chunks: Uint8Array[] = [];
+  private ended = false;
+  private wake: (() => void) | null = null;
+
+  push(chunk: Uint8Array): void {
+    this.chunks.push(chunk);
+    this.notify();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      const chunk = this.chunks.shift();
+      if (chunk !== undefined) {
+        send({ type: 'consumed', bytes: chunk.byteLength });
+        yield chunk;
+        continue;
+      }
+      if (this.ended) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+}
+
+let inbox: Inbox | null = null;
+let taken = 0;
+let waitingForTake: (() => void) | null = null;
+
+function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+port.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'start':
+      inbox = new Inbox();
+      taken = 0;
+      void readFile(inbox, message.prefix, message.mapping);
+      break;
+    case 'bytes':
+      inbox?.push(message.bytes);
+      break;
+    case 'end':
+      inbox?.end();
+      break;
+    case 'took': {
+      taken++;
+      const wake = waitingForTake;
+      waitingForTake = null;
+      wake?.();
+      break;
+    }
+  }
+});
+
+async function readFile(
+  bytes: Inbox,
+  prefix: string,
+  mapping: Extract<ToWorker, { type: 'start' }>['mapping'],
+): Promise<void> {
+  try {
+    const file = new LedgerFile(bytes, { mapping, stopRowsOnError: true });
+    const summary = new LedgerSummary();
+    let sent = 0;
+    let text = '';
+    const flush = async () => {
+      while (sent - taken >= PIECES_AHEAD)
+        await new Promise<void>((resolve) => (waitingForTake = resolve));
+      const piece = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+      piece.write(text);
+      text = '';
+      sent++;
+      send({ type: 'piece', bytes: piece, rowsRead: file.rowsRead }, [piece.buffer]);
+    };
+    for await (const batch of file.rows()) {
+      for (const row of batch) {
+        summary.add(row);
+        text += encodePaymentLine(prefix, row);
+      }
+      if (text.length >= PIECE_CHARS) await flush();
+    }
+    if (text !== '') await flush();
+    const state = summary.toState();
+    send({ type: 'done', file: file.toState(), summary: state }, [
+      state.keys.buffer as ArrayBuffer,
+      state.pence.buffer as ArrayBuffer,
+      state.counts.buffer as ArrayBuffer,
+    ]);
+  } catch (error) {
+    send({ type: 'failed', error: describeFailure(error) });
+  } finally {
+    inbox = null;
+  }
+}
+
+function describeFailure(error: unknown): WorkerFailure {
+  if (error instanceof FileRejectedError)
+    return {
+      kind: 'rejected',
+      message: error.message,
+      errors: error.errors,
+      errorCount: error.errorCount,
+    };
+  if (error instanceof SummaryLimitError) return { kind: 'limit', message: error.message };
+  const { message, stack } = error instanceof Error ? error : new Error(String(error));
+  return { kind: 'other', message, stack };
+}
