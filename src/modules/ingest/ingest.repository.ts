@@ -188,6 +188,21 @@ export async function hasPaymentsInPeriod(
   from: string,
   to: string,
 ): Promise<boolean> {
+  // First the uploads' periods, a few rows: an upload's payments lie within its period. The
+  // payments' BRIN cannot pass over this upload's own rows (upload_id <> ...), so asking them
+  // alone read every row just copied: 231 ms for a 1M-row file on PGlite with nothing before it.
+  const overlapping = await db
+    .selectFrom('uploads')
+    .select(sql<number>`1`.as('found'))
+    .where('org_id', '=', orgId)
+    .where('id', '<>', uploadId)
+    .where('kind', '=', 'ledger')
+    .where('status', '=', 'loaded')
+    .where('period_from', '<=', to)
+    .where('period_to', '>=', from)
+    .limit(1)
+    .executeTakeFirst();
+  if (overlapping === undefined) return false;
   const row = await db
     .selectFrom('payments')
     .select(sql<number>`1`.as('found'))
