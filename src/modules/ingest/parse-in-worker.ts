@@ -41,8 +41,33 @@ export interface WorkerReading {
 const BYTES_AHEAD = 4 * 1024 * 1024;
 /** Workers kept for later uploads (one upload reads on one worker at a time). */
 const KEEP_IDLE = 2;
+/** An idle worker goes after this long: its heap (tens of megabytes after a large file) with it. */
+const IDLE_MS = 30_000;
 
 const idle: Worker[] = [];
+const idleTimers = new Map<Worker, NodeJS.Timeout>();
+
+function takeIdle(): Worker | undefined {
+  const worker = idle.pop();
+  if (worker) {
+    clearTimeout(idleTimers.get(worker));
+    idleTimers.delete(worker);
+  }
+  return worker;
+}
+
+function keepIdle(worker: Worker): void {
+  worker.unref();
+  idle.push(worker);
+  const timer = setTimeout(() => {
+    idleTimers.delete(worker);
+    const at = idle.indexOf(worker);
+    if (at !== -1) idle.splice(at, 1);
+    void worker.terminate();
+  }, IDLE_MS);
+  timer.unref();
+  idleTimers.set(worker, timer);
+}
 
 function startWorker(): Worker {
   // A .js entry: it loads this TypeScript through tsx, which a worker does not inherit.
@@ -68,7 +93,7 @@ export function readLedgerInWorker(
 ): { pieces: AsyncGenerator<Uint8Array>; reading: () => WorkerReading } {
   let result: WorkerReading | null = null;
   async function* pieces(): AsyncGenerator<Uint8Array> {
-    const worker = idle.pop() ?? startWorker();
+    const worker = takeIdle() ?? startWorker();
     worker.ref();
     const inbox: FromWorker[] = [];
     // Set from the worker's events and the feeding loop, read here.
@@ -157,8 +182,7 @@ export function readLedgerInWorker(
       if (clean && idle.length < KEEP_IDLE) {
         // The worker had every byte ('done' comes after 'end'): the feeding has ended.
         await feeding;
-        worker.unref();
-        idle.push(worker);
+        keepIdle(worker);
       } else {
         // Not waiting for the feeding: a source that is slow to send its next chunk (a client
         // still uploading) must not hold the transaction open. It stops at that chunk.
