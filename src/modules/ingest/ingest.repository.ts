@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { bulkCopyText, escapeCopyText } from '../../db/bulk-copy.ts';
 import type { DB, UploadKind, UploadsTable } from '../../db/schema.ts';
 import type { LedgerField, LedgerRow, UnpaidInvoice } from './ledger-csv.ts';
-import type { SummaryCell } from './ledger-summary.ts';
+import type { SummaryCellTable } from './ledger-summary.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 export type UploadRow = Selectable<UploadsTable>;
@@ -370,18 +370,21 @@ export async function copySpendSummary(
   db: Transaction<DB>,
   orgId: string,
   uploadId: string,
-  cells: Iterable<SummaryCell>,
+  cells: SummaryCellTable,
 ): Promise<number> {
   const prefix = `${escapeCopyText(orgId)}\t${uploadId}\t`;
+  // Each distinct value escaped once, not once a cell.
+  const suppliers = cells.supplierKeys.map(textOrNull);
+  const areas = cells.areas.map(textOrNull);
+  const types = cells.types.map(textOrNull);
+  const { months, supplier, month, area, type, redacted, pence, count } = cells;
   async function* pieces(): AsyncGenerator<string> {
     let text = '';
-    let n = 0;
-    for (const c of cells) {
-      text += `${prefix}${c.month}\t${c.supplierKey === null ? '\\N' : escapeCopyText(c.supplierKey)}\t${c.redacted ? 't' : 'f'}\t${textOrNull(c.expenseArea)}\t${textOrNull(c.expenseType)}\t${c.pence}\t${c.count}\n`;
-      if (++n === 2048) {
+    for (let i = 0; i < cells.size; i++) {
+      text += `${prefix}${months[month[i]!]}\t${suppliers[supplier[i]!]}\t${redacted[i] ? 't' : 'f'}\t${areas[area[i]!]}\t${types[type[i]!]}\t${pence[i]}\t${count[i]}\n`;
+      if (i % 2048 === 2047) {
         yield text;
         text = '';
-        n = 0;
       }
     }
     if (text !== '') yield text;

@@ -295,7 +295,7 @@ export async function ingestLedger(db: Kysely<DB>, request: UploadRequest): Prom
           1,
         );
       } else {
-        await repo.copySpendSummary(trx, orgId, uploadId, summary.cells());
+        await repo.copySpendSummary(trx, orgId, uploadId, summary.cellTable());
         const tags = await metricSummaries.findTagValues(
           trx,
           orgId,

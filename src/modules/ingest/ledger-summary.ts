@@ -33,6 +33,25 @@ export interface SummaryCell {
   count: number;
 }
 
+/**
+ * The cells as columns (see LedgerSummary.cellTable): cell i is in month months[month[i]], of
+ * supplier supplierKeys[supplier[i]] (null: redacted), and so on; pence and count its sums.
+ */
+export interface SummaryCellTable {
+  size: number;
+  supplierKeys: (string | null)[];
+  months: string[];
+  areas: (string | null)[];
+  types: (string | null)[];
+  supplier: Int32Array;
+  month: Int32Array;
+  area: Int32Array;
+  type: Int32Array;
+  redacted: Uint8Array;
+  pence: Float64Array;
+  count: Int32Array;
+}
+
 // Key layout (53 bits): supplier (20 bits, 0 = redacted) | month offset (8) | area (12) | type (12) | spare (1).
 const TYPE_LIMIT = 4096;
 const AREA_LIMIT = 4096;
@@ -274,19 +293,51 @@ export class LedgerSummary {
 
   /** Every cell, decoded. */
   *cells(): Generator<SummaryCell> {
-    const { pence, counts } = this.sums;
-    for (let i = 0; i < this.sums.size; i++) {
-      const c = this.decode(i);
+    const t = this.cellTable();
+    for (let i = 0; i < t.size; i++) {
       yield {
-        month: this.monthText(c.month),
-        supplierKey: c.supplier === 0 ? null : this.supplierList[c.supplier - 1]!.key,
-        redacted: c.redacted,
-        expenseArea: this.areas.values[c.area]!,
-        expenseType: this.types.values[c.type]!,
-        pence: pence[i]!,
-        count: counts[i]!,
+        month: t.months[t.month[i]!]!,
+        supplierKey: t.supplierKeys[t.supplier[i]!]!,
+        redacted: t.redacted[i] === 1,
+        expenseArea: t.areas[t.area[i]!]!,
+        expenseType: t.types[t.type[i]!]!,
+        pence: t.pence[i]!,
+        count: t.count[i]!,
       };
     }
+  }
+
+  /**
+   * Every cell, as columns of numbers into small tables of values: what writing 500,000 cells
+   * needs, with each distinct value (a supplier key, an area) at hand to escape once, not once a
+   * cell (writing them through cells() took half a second of the upload).
+   */
+  cellTable(): SummaryCellTable {
+    const size = this.sums.size;
+    const table: SummaryCellTable = {
+      size,
+      supplierKeys: [null, ...this.supplierList.map((s) => s.key)],
+      months: [],
+      areas: this.areas.values,
+      types: this.types.values,
+      supplier: new Int32Array(size),
+      month: new Int32Array(size),
+      area: new Int32Array(size),
+      type: new Int32Array(size),
+      redacted: new Uint8Array(size),
+      pence: this.sums.pence,
+      count: this.sums.counts,
+    };
+    for (let i = 0; i < size; i++) {
+      const c = this.decode(i);
+      table.supplier[i] = c.supplier;
+      table.month[i] = c.month;
+      table.area[i] = c.area;
+      table.type[i] = c.type;
+      table.redacted[i] = c.redacted ? 1 : 0;
+      table.months[c.month] ??= this.monthText(c.month);
+    }
+    return table;
   }
 
   /**
