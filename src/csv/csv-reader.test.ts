@@ -65,6 +65,19 @@ describe('readCsvRecords', () => {
     ]);
   });
 
+  it('gives the records before a problem that comes before a NUL, whole or in chunks', async () => {
+    // Found by the chunking property test: whole, the records before line 2 were lost.
+    const text = '""\r\n\u0001"\n\u0000';
+    for (const chunks of [[text], [text.slice(0, 4), text.slice(4)]]) {
+      const records: CsvRecord[] = [];
+      await expect(async () => {
+        for await (const batch of readCsvRecords(chunks, { delimiter: ',', maxFieldLength: 1 }))
+          records.push(...batch);
+      }).rejects.toThrow('Field 1 on line 2 is longer than 1 characters.');
+      expect(records).toEqual([{ line: 1, fields: [''] }]);
+    }
+  });
+
   it('keeps a stray quote inside an unquoted field, and text after a closing quote', async () => {
     expect(await read(['a,5" pipe,b\n"x"y,z\n'])).toEqual([
       { line: 1, fields: ['a', '5" pipe', 'b'] },
