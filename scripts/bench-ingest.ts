@@ -32,6 +32,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import {
   encodePaymentLine,
   PAYMENT_COPY_COLUMNS,
+  uploadLinePrefix,
 } from '../src/modules/ingest/ingest.repository.ts';
 import { ingestLedger } from '../src/modules/ingest/ingest.service.ts';
 import { LedgerFile } from '../src/modules/ingest/ledger-file.ts';
@@ -170,7 +171,7 @@ async function rawCopy(kind: string, file: string): Promise<{ rows: number; ms: 
 async function writeNormalised(messy: string, out: string): Promise<void> {
   const ledger = new LedgerFile(createReadStream(messy, { highWaterMark: 1024 * 1024 }));
   const stream = createWriteStream(out);
-  const prefix = `${ORG}\t${UPLOAD_ID}\t`;
+  const prefix = uploadLinePrefix(ORG, UPLOAD_ID);
   for await (const batch of ledger.rows()) {
     let text = '';
     for (const r of batch) text += encodePaymentLine(prefix, r);

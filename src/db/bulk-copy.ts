@@ -137,25 +137,10 @@ async function runCopy(
   const buffer = Buffer.from(file);
   let used = 0;
   let copied = 0;
-  const flush = async () => {
-    if (used === 0) return;
-    file.resize(used);
-    try {
-      // PGlite only calls arrayBuffer() on the blob it is given.
-      const blob = { arrayBuffer: () => Promise.resolve(file) } as unknown as Blob;
-      const result = await target.pglite.query(
-        `COPY ${job.table} (${columnList}) FROM '/dev/blob'`,
-        [],
-        { blob },
-      );
-      copied += result.affectedRows ?? 0;
-    } finally {
-      file.resize(PGLITE_CHUNK_BYTES);
-      used = 0;
-    }
-  };
-  const copyAlone = async (bytes: Uint8Array) => {
-    // Bytes that are a whole buffer are read as they are (no copy into a Blob).
+  /** One COPY of one in-memory file: these bytes. */
+  const copyFile = async (bytes: Uint8Array) => {
+    // Bytes that are a whole buffer are read as they are (no copy into a Blob). PGlite only
+    // calls arrayBuffer() on the blob it is given.
     const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
     const blob = whole
       ? ({ arrayBuffer: () => Promise.resolve(bytes.buffer) } as unknown as Blob)
@@ -167,11 +152,21 @@ async function runCopy(
     );
     copied += result.affectedRows ?? 0;
   };
+  const flush = async () => {
+    if (used === 0) return;
+    file.resize(used);
+    try {
+      await copyFile(new Uint8Array(file));
+    } finally {
+      file.resize(PGLITE_CHUNK_BYTES);
+      used = 0;
+    }
+  };
   for await (const piece of job.pieces) {
     if (typeof piece !== 'string') {
       // Bytes encoded elsewhere (a worker thread): a file of their own, as they are.
       await flush();
-      await copyAlone(piece);
+      await copyFile(piece);
       continue;
     }
     // A UTF-8 character is at most 3 bytes per UTF-16 unit.
@@ -179,7 +174,7 @@ async function runCopy(
       await flush();
       if (piece.length * 3 > PGLITE_CHUNK_BYTES) {
         // A piece larger than the buffer goes on its own.
-        await copyAlone(Buffer.from(piece, 'utf8'));
+        await copyFile(Buffer.from(piece, 'utf8'));
         continue;
       }
     }

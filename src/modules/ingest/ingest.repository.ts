@@ -81,18 +81,23 @@ export async function copyPayments(
   prefix: string,
   batches: AsyncIterable<readonly LedgerRow[]>,
 ): Promise<number> {
-  async function* pieces(): AsyncGenerator<string> {
-    for await (const batch of batches) {
-      let text = '';
-      for (const r of batch) text += encodePaymentLine(prefix, r);
-      if (text !== '') yield text;
-    }
-  }
-  return bulkCopyText(db, 'payments', PAYMENT_COPY_COLUMNS, pieces());
+  return bulkCopyText(db, 'payments', PAYMENT_COPY_COLUMNS, encodePayments(prefix, batches));
 }
 
-/** What starts every COPY line of an upload's payments: its org_id and upload_id. */
-export function paymentLinePrefix(orgId: string, uploadId: string): string {
+/** Batches of ledger rows as COPY text, one string a batch (see encodePaymentLine). */
+export async function* encodePayments(
+  prefix: string,
+  batches: AsyncIterable<readonly LedgerRow[]>,
+): AsyncGenerator<string> {
+  for await (const batch of batches) {
+    let text = '';
+    for (const r of batch) text += encodePaymentLine(prefix, r);
+    if (text !== '') yield text;
+  }
+}
+
+/** What starts every COPY line of an upload's rows (payments, invoices, summary): org_id, upload_id. */
+export function uploadLinePrefix(orgId: string, uploadId: string): string {
   return `${escapeCopyText(orgId)}\t${uploadId}\t`;
 }
 
@@ -127,7 +132,7 @@ export async function copyUnpaidInvoices(
   invoices: readonly UnpaidInvoice[],
 ): Promise<number> {
   if (invoices.length === 0) return 0;
-  const prefix = `${escapeCopyText(orgId)}\t${uploadId}\t`;
+  const prefix = uploadLinePrefix(orgId, uploadId);
   async function* pieces(): AsyncGenerator<string> {
     for (let i = 0; i < invoices.length; i += 2048) {
       let chunk = '';
@@ -372,7 +377,7 @@ export async function copySpendSummary(
   uploadId: string,
   cells: SummaryCellTable,
 ): Promise<number> {
-  const prefix = `${escapeCopyText(orgId)}\t${uploadId}\t`;
+  const prefix = uploadLinePrefix(orgId, uploadId);
   // Each distinct value escaped once, not once a cell.
   const suppliers = cells.supplierKeys.map(textOrNull);
   const areas = cells.areas.map(textOrNull);

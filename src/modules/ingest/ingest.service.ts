@@ -370,7 +370,7 @@ async function streamPayments(
   uploadId: string,
   request: UploadRequest,
 ): Promise<{ file: LedgerFacts; summary: LedgerSummary }> {
-  const prefix = repo.paymentLinePrefix(orgId, uploadId);
+  const prefix = repo.uploadLinePrefix(orgId, uploadId);
   if (request.parseInWorker) {
     const read = readLedgerInWorker(request.bytes, {
       prefix,

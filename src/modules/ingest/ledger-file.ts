@@ -67,7 +67,7 @@ export class LedgerFile extends MappedCsvFile<LedgerField, LedgerRow> {
 
 /**
  * What reading a ledger file found, as plain data (structured-clone safe): what an upload is
- * judged and stored by, sent back by a worker thread that read the file (see ledger-worker.ts).
+ * judged and stored by, sent back by a worker thread that read the file (see parse-in-worker.ts).
  */
 export interface LedgerFileState {
   mapping: ColumnMapping<LedgerField> | null;

@@ -21,21 +21,10 @@ export interface SupplierSeen {
   vatNumber: string | null;
 }
 
-export interface SummaryCell {
-  /** First day of the month, 'YYYY-MM-01'. */
-  month: string;
-  supplierKey: string | null;
-  redacted: boolean;
-  expenseArea: string | null;
-  expenseType: string | null;
-  /** Exact: a whole number of pence below 2^53. */
-  pence: number;
-  count: number;
-}
-
 /**
  * The cells as columns (see LedgerSummary.cellTable): cell i is in month months[month[i]], of
  * supplier supplierKeys[supplier[i]] (null: redacted), and so on; pence and count its sums.
+ * Read cells 0 to size - 1 only: pence and count are the summary's own arrays, longer than that.
  */
 export interface SummaryCellTable {
   size: number;
@@ -289,22 +278,6 @@ export class LedgerSummary {
 
   get cellCount(): number {
     return this.sums.size;
-  }
-
-  /** Every cell, decoded. */
-  *cells(): Generator<SummaryCell> {
-    const t = this.cellTable();
-    for (let i = 0; i < t.size; i++) {
-      yield {
-        month: t.months[t.month[i]!]!,
-        supplierKey: t.supplierKeys[t.supplier[i]!]!,
-        redacted: t.redacted[i] === 1,
-        expenseArea: t.areas[t.area[i]!]!,
-        expenseType: t.types[t.type[i]!]!,
-        pence: t.pence[i]!,
-        count: t.count[i]!,
-      };
-    }
   }
 
   /**

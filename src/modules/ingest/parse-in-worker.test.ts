@@ -36,7 +36,21 @@ async function readHere(chunks: Iterable<Uint8Array>) {
       text += encodePaymentLine(PREFIX, row);
     }
   }
-  return { text, file: file.toState(), cells: [...summary.cells()], summary };
+  return { text, file: file.toState(), cells: decodedCells(summary), summary };
+}
+
+/** The summary's cells, decoded: month, supplier, redacted, area, type, pence, count. */
+function decodedCells(summary: LedgerSummary) {
+  const t = summary.cellTable();
+  return Array.from({ length: t.size }, (_, i) => [
+    t.months[t.month[i]!],
+    t.supplierKeys[t.supplier[i]!],
+    t.redacted[i],
+    t.areas[t.area[i]!],
+    t.types[t.type[i]!],
+    t.pence[i],
+    t.count[i],
+  ]);
 }
 
 async function readThere(chunks: Iterable<Uint8Array>, onProgress?: (rows: number) => void) {
@@ -47,7 +61,7 @@ async function readThere(chunks: Iterable<Uint8Array>, onProgress?: (rows: numbe
   return {
     text: Buffer.concat(pieces).toString('utf8'),
     file,
-    cells: [...summary.cells()],
+    cells: decodedCells(summary),
     summary,
   };
 }

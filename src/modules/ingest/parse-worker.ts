@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { encodePaymentLine } from './ingest.repository.ts';
+import { encodePayments } from './ingest.repository.ts';
 import { LedgerFile } from './ledger-file.ts';
 import { LedgerSummary, SummaryLimitError } from './ledger-summary.ts';
 import { FileRejectedError } from './mapped-csv-file.ts';
@@ -105,11 +105,14 @@ async function readFile(
       sent++;
       send({ type: 'piece', bytes: piece, rowsRead: file.rowsRead }, [piece.buffer]);
     };
-    for await (const batch of file.rows()) {
-      for (const row of batch) {
-        summary.add(row);
-        text += encodePaymentLine(prefix, row);
+    async function* summed() {
+      for await (const batch of file.rows()) {
+        for (const row of batch) summary.add(row);
+        yield batch;
       }
+    }
+    for await (const batchText of encodePayments(prefix, summed())) {
+      text += batchText;
       if (text.length >= PIECE_CHARS) await flush();
     }
     if (text !== '') await flush();
