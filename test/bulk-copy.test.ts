@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/create-db.ts';
-import { bulkCopy, type CopyRow } from '../src/db/bulk-copy.ts';
+import { bulkCopy, bulkCopyBinary, type CopyRow } from '../src/db/bulk-copy.ts';
+import { BinaryCopyWriter } from '../src/db/copy-binary.ts';
 import { createTestDatabase } from './helpers/test-db.ts';
 
 let database: Database;
@@ -124,5 +125,91 @@ describe('bulkCopy', () => {
     expect(await bulkCopy(database.db, 'copy_target', ['id'], [])).toBe(0);
     expect(await bulkCopy(database.db, 'copy_target', ['id'], [[1], [2]])).toBe(2);
     expect((await stats()).rows[0]?.rows).toBe(100_002n);
+  });
+});
+
+describe('bulkCopyBinary', () => {
+  const COLUMNS = ['id', 'upload_id', 'label', 'paid_on', 'amount_pence', 'redacted'];
+  const ROWS_BINARY = 30_000;
+  const label = (i: number) =>
+    i % 1000 === 0 ? `tab\there, newline\nthere, back\\slash, \r£${i} 🙂` : `Supplier ${i}`;
+
+  /** Rows as BinaryCopyWriter files: several, so PostgreSQL joins them under one header. */
+  async function* files(count: number, broken = false): AsyncGenerator<Uint8Array> {
+    const writer = new BinaryCopyWriter(64 * 1024);
+    for (let i = 1; i <= count; i++) {
+      writer.row(COLUMNS.length);
+      writer.int8(i);
+      writer.uuid('00000000-0000-4000-8000-000000000001');
+      writer.text(label(i));
+      writer.date(`${1900 + (i % 201)}-${String((i % 12) + 1).padStart(2, '0')}-28`);
+      writer.int8(i * 101 - 5000);
+      writer.bool(i % 7 === 0 ? null : i % 2 === 0);
+      if (writer.full) yield writer.take()!;
+    }
+    const last = writer.take();
+    if (last) yield broken ? last.subarray(0, last.length - 1) : last;
+  }
+
+  beforeAll(async () => {
+    await sql`CREATE TABLE copy_binary (id bigint, upload_id uuid, label text, paid_on date, amount_pence bigint, redacted boolean)`.execute(
+      database.db,
+    );
+  });
+
+  const binaryStats = () =>
+    sql<{ rows: bigint; total: bigint; nulls: bigint; odd: string; first: string; last: string }>`
+      SELECT count(*) AS rows, coalesce(sum(amount_pence), 0)::bigint AS total,
+             count(*) FILTER (WHERE redacted IS NULL) AS nulls,
+             (SELECT label FROM copy_binary WHERE id = 5000) AS odd,
+             (SELECT paid_on::text || ' ' || upload_id::text FROM copy_binary WHERE id = 1) AS first,
+             (SELECT paid_on::text FROM copy_binary WHERE id = 200) AS last
+      FROM copy_binary`.execute(database.db);
+
+  it('copies rows written in binary format, in files, inside a transaction, exactly', async () => {
+    const copied = await database.db
+      .transaction()
+      .execute((trx) => bulkCopyBinary(trx, 'copy_binary', COLUMNS, files(ROWS_BINARY)));
+    expect(copied).toBe(ROWS_BINARY);
+    const expected =
+      101n * BigInt((ROWS_BINARY * (ROWS_BINARY + 1)) / 2) - 5000n * BigInt(ROWS_BINARY);
+    expect((await binaryStats()).rows[0]).toEqual({
+      rows: 30_000n,
+      total: expected,
+      nulls: 4_285n,
+      odd: 'tab\there, newline\nthere, back\\slash, \r£5000 🙂',
+      first: '1901-02-28 00000000-0000-4000-8000-000000000001',
+      last: '2100-09-28',
+    });
+  });
+
+  it('refuses a piece that is not a whole file, and leaves nothing behind', async () => {
+    await expect(
+      database.db
+        .transaction()
+        .execute((trx) => bulkCopyBinary(trx, 'copy_binary', COLUMNS, files(1000, true))),
+    ).rejects.toThrow(/not a whole binary COPY file/);
+    expect((await binaryStats()).rows[0]?.rows).toBe(30_000n);
+  });
+
+  it('leaves nothing behind when the database rejects a value', async () => {
+    async function* nul(): AsyncGenerator<Uint8Array> {
+      yield* files(2000);
+      const writer = new BinaryCopyWriter();
+      writer.row(COLUMNS.length);
+      writer.int8(1);
+      writer.uuid('00000000-0000-4000-8000-000000000001');
+      writer.text('a\u0000b');
+      writer.date('2022-04-01');
+      writer.int8(1);
+      writer.bool(false);
+      yield writer.take()!;
+    }
+    await expect(
+      database.db
+        .transaction()
+        .execute((trx) => bulkCopyBinary(trx, 'copy_binary', COLUMNS, nul())),
+    ).rejects.toThrow(/0x00/);
+    expect((await binaryStats()).rows[0]?.rows).toBe(30_000n);
   });
 });

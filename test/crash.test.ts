@@ -233,7 +233,7 @@ async function paymentsOnDisk(): Promise<{ copying: boolean; bytes: number }> {
   const { rows } = await sql<{ copying: number; bytes: string }>`
     SELECT (SELECT count(*)::int FROM pg_stat_activity
               WHERE datname = current_database() AND state = 'active'
-                AND query LIKE 'COPY payments %FROM STDIN') AS copying,
+                AND query LIKE 'COPY payments %FROM STDIN%') AS copying,
            pg_relation_size('payments')::text AS bytes`.execute(watcher.db);
   return { copying: rows[0]!.copying > 0, bytes: Number(rows[0]!.bytes) };
 }

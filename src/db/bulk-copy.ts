@@ -4,6 +4,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { BINARY_COPY_HEADER, BINARY_COPY_TRAILER } from './copy-binary.ts';
 
 export type CopyValue = string | number | bigint | boolean | null | undefined;
 export type CopyRow = readonly CopyValue[];
@@ -23,8 +24,9 @@ export type CopyTarget = { kind: 'postgres' } | { kind: 'pglite'; pglite: PGlite
 interface CopyJob {
   table: string;
   columns: readonly string[];
-  /** COPY text format, whole lines per piece: text, or bytes already encoded as UTF-8. */
-  pieces: AsyncIterable<string | Uint8Array>;
+  /** Text format: whole lines per string. Binary: each piece a whole file (see copy-binary.ts). */
+  pieces: AsyncIterable<string> | AsyncIterable<Uint8Array>;
+  format: 'text' | 'binary';
 }
 
 /*
@@ -61,21 +63,37 @@ export async function bulkCopy<DB>(
 }
 
 /**
- * As bulkCopy, for callers that encode COPY text themselves (the hot ingest path): `pieces`
- * are whole lines in COPY text format (see encodeCopyRow, escapeCopyText), as strings or as
- * UTF-8 bytes (a byte piece must be at most 1 MB).
+ * As bulkCopy, for callers that encode COPY text themselves (many rows to a string): `pieces`
+ * are whole lines in COPY text format (see encodeCopyRow, escapeCopyText).
  */
 export async function bulkCopyText<DB>(
   db: Kysely<DB> | Transaction<DB>,
   table: string,
   columns: readonly string[],
-  pieces: AsyncIterable<string | Uint8Array>,
+  pieces: AsyncIterable<string>,
 ): Promise<number> {
-  for (const name of [table, ...columns]) {
+  return runCopyJob(db, { table, columns, pieces, format: 'text' });
+}
+
+/**
+ * As bulkCopy, for rows already in binary COPY format (the hot ingest path): `files` are whole
+ * binary COPY files written by BinaryCopyWriter, each at most about a megabyte, with their
+ * fields in `columns` order.
+ */
+export async function bulkCopyBinary<DB>(
+  db: Kysely<DB> | Transaction<DB>,
+  table: string,
+  columns: readonly string[],
+  files: AsyncIterable<Uint8Array>,
+): Promise<number> {
+  return runCopyJob(db, { table, columns, pieces: files, format: 'binary' });
+}
+
+async function runCopyJob<DB>(db: Kysely<DB> | Transaction<DB>, job: CopyJob): Promise<number> {
+  for (const name of [job.table, ...job.columns]) {
     if (!IDENTIFIER.test(name)) throw new Error(`bulkCopy: not a plain identifier: ${name}`);
   }
-  if (columns.length === 0) throw new Error('bulkCopy: no columns');
-  const job: CopyJob = { table, columns, pieces };
+  if (job.columns.length === 0) throw new Error('bulkCopy: no columns');
   const result = await sql<{ count: number }>`${sql.raw(MARKER)} select ${job}`.execute(db);
   return result.rows[0]?.count ?? 0;
 }
@@ -122,20 +140,17 @@ async function runCopy(
   job: CopyJob,
 ): Promise<number> {
   const columnList = job.columns.join(', ');
+  const binary = job.format === 'binary';
+  const options = binary ? ' WITH (FORMAT binary)' : '';
   if (target.kind === 'postgres') {
-    const stream = query(copyFrom(`COPY ${job.table} (${columnList}) FROM STDIN`)) as ReturnType<
-      typeof copyFrom
-    >;
-    await pipeline(Readable.from(job.pieces), stream);
+    const stream = query(
+      copyFrom(`COPY ${job.table} (${columnList}) FROM STDIN${options}`),
+    ) as ReturnType<typeof copyFrom>;
+    const pieces = binary ? binaryStream(job.pieces as AsyncIterable<Uint8Array>) : job.pieces;
+    await pipeline(Readable.from(pieces), stream);
     return Number(stream.rowCount);
   }
-  // PGlite reads a COPY from one in-memory file, an ArrayBuffer it reads to its end. Pieces are
-  // encoded straight into one resizable buffer, shrunk to the bytes written while PGlite reads
-  // it and grown back after: no copy, and no garbage buffer per file.
-  const file = new ResizableArrayBuffer(PGLITE_CHUNK_BYTES, { maxByteLength: PGLITE_CHUNK_BYTES });
-  // A fixed-length view: out of bounds (empty) while the buffer is shrunk, whole again after.
-  const buffer = Buffer.from(file);
-  let used = 0;
+  // PGlite reads a COPY from one in-memory file, an ArrayBuffer it reads to its end.
   let copied = 0;
   /** One COPY of one in-memory file: these bytes. */
   const copyFile = async (bytes: Uint8Array) => {
@@ -146,12 +161,23 @@ async function runCopy(
       ? ({ arrayBuffer: () => Promise.resolve(bytes.buffer) } as unknown as Blob)
       : new Blob([bytes]);
     const result = await target.pglite.query(
-      `COPY ${job.table} (${columnList}) FROM '/dev/blob'`,
+      `COPY ${job.table} (${columnList}) FROM '/dev/blob'${options}`,
       [],
       { blob },
     );
     copied += result.affectedRows ?? 0;
   };
+  if (binary) {
+    // Each binary file is a COPY of its own, as it is.
+    for await (const piece of job.pieces) await copyFile(checkedBinaryFile(piece as Uint8Array));
+    return copied;
+  }
+  // Text pieces are encoded straight into one resizable buffer, shrunk to the bytes written
+  // while PGlite reads it and grown back after: no copy, and no garbage buffer per file.
+  const file = new ResizableArrayBuffer(PGLITE_CHUNK_BYTES, { maxByteLength: PGLITE_CHUNK_BYTES });
+  // A fixed-length view: out of bounds (empty) while the buffer is shrunk, whole again after.
+  const buffer = Buffer.from(file);
+  let used = 0;
   const flush = async () => {
     if (used === 0) return;
     file.resize(used);
@@ -162,13 +188,7 @@ async function runCopy(
       used = 0;
     }
   };
-  for await (const piece of job.pieces) {
-    if (typeof piece !== 'string') {
-      // Bytes encoded elsewhere (a worker thread): a file of their own, as they are.
-      await flush();
-      await copyFile(piece);
-      continue;
-    }
+  for await (const piece of job.pieces as AsyncIterable<string>) {
     // A UTF-8 character is at most 3 bytes per UTF-16 unit.
     if (used + piece.length * 3 > PGLITE_CHUNK_BYTES) {
       await flush();
@@ -182,6 +202,28 @@ async function runCopy(
   }
   await flush();
   return copied;
+}
+
+/** Binary COPY files as one stream for COPY FROM STDIN: one header, every file's rows, one trailer. */
+async function* binaryStream(files: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield BINARY_COPY_HEADER;
+  for await (const file of files) {
+    checkedBinaryFile(file);
+    yield file.subarray(BINARY_COPY_HEADER.length, file.length - BINARY_COPY_TRAILER.length);
+  }
+  yield BINARY_COPY_TRAILER;
+}
+
+/** A whole binary COPY file as BinaryCopyWriter writes it, or an error (a bug, not bad input). */
+function checkedBinaryFile(file: Uint8Array): Uint8Array {
+  const header = BINARY_COPY_HEADER.length;
+  const ok =
+    file.length >= header + BINARY_COPY_TRAILER.length &&
+    BINARY_COPY_HEADER.every((byte, i) => file[i] === byte) &&
+    file[file.length - 2] === 0xff &&
+    file[file.length - 1] === 0xff;
+  if (!ok) throw new Error('bulkCopyBinary: a piece is not a whole binary COPY file');
+  return file;
 }
 
 /** Encodes rows as COPY text format, a few hundred rows to a string. */

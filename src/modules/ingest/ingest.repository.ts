@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { bulkCopyText, escapeCopyText } from '../../db/bulk-copy.ts';
+import { bulkCopyBinary } from '../../db/bulk-copy.ts';
+import { BinaryCopyWriter } from '../../db/copy-binary.ts';
 import type { DB, UploadKind, UploadsTable } from '../../db/schema.ts';
 import type { LedgerField, LedgerRow, UnpaidInvoice } from './ledger-csv.ts';
 import type { SummaryCellTable } from './ledger-summary.ts';
@@ -74,54 +75,71 @@ export async function insertUpload(
 
 /**
  * Streams ledger rows of one upload into `payments` with COPY. Rows arrive in batches and are
- * written straight to COPY text, one string a batch: this is the hottest loop of an upload.
+ * written straight to binary COPY files: this is the hottest loop of an upload.
  */
 export async function copyPayments(
   db: Db,
-  prefix: string,
+  prefix: Uint8Array,
   batches: AsyncIterable<readonly LedgerRow[]>,
 ): Promise<number> {
-  return bulkCopyText(db, 'payments', PAYMENT_COPY_COLUMNS, encodePayments(prefix, batches));
+  return copyPaymentFiles(db, encodePayments(prefix, batches));
 }
 
-/** Batches of ledger rows as COPY text, one string a batch (see encodePaymentLine). */
+/** Batches of ledger rows as binary COPY files of about a megabyte (see writePaymentRow). */
 export async function* encodePayments(
-  prefix: string,
+  prefix: Uint8Array,
   batches: AsyncIterable<readonly LedgerRow[]>,
-): AsyncGenerator<string> {
+): AsyncGenerator<Uint8Array> {
+  const writer = new BinaryCopyWriter();
   for await (const batch of batches) {
-    let text = '';
-    for (const r of batch) text += encodePaymentLine(prefix, r);
-    if (text !== '') yield text;
+    for (const row of batch) {
+      writePaymentRow(writer, prefix, row);
+      if (writer.full) yield writer.take()!;
+    }
   }
+  const last = writer.take();
+  if (last) yield last;
 }
 
-/** What starts every COPY line of an upload's rows (payments, invoices, summary): org_id, upload_id. */
-export function uploadLinePrefix(orgId: string, uploadId: string): string {
-  return `${escapeCopyText(orgId)}\t${uploadId}\t`;
+/**
+ * The fields that start every binary COPY row of an upload's rows (payments, invoices,
+ * summary): org_id and upload_id.
+ */
+export function uploadRowPrefix(orgId: string, uploadId: string): Uint8Array {
+  return BinaryCopyWriter.fields((writer) => {
+    writer.text(orgId);
+    writer.uuid(uploadId);
+  });
 }
 
-/** Streams payments already written as COPY text (UTF-8, whole lines; see encodePaymentLine). */
-export async function copyPaymentText(db: Db, pieces: AsyncIterable<Uint8Array>): Promise<number> {
-  return bulkCopyText(db, 'payments', PAYMENT_COPY_COLUMNS, pieces);
+/** Streams payments already written as binary COPY files (see encodePayments). */
+export async function copyPaymentFiles(db: Db, files: AsyncIterable<Uint8Array>): Promise<number> {
+  return bulkCopyBinary(db, 'payments', PAYMENT_COPY_COLUMNS, files);
 }
 
-/** One payment as a COPY text line, in PAYMENT_COPY_COLUMNS order after org_id and upload_id. */
-export function encodePaymentLine(prefix: string, r: LedgerRow): string {
-  return (
-    `${prefix}${r.line}\t${r.paymentDate}\t${r.amountPence}\t${text(r.supplierName)}\t${text(r.supplierRef)}\t` +
-    `${text(r.supplierKey)}\t${r.redacted ? 't' : 'f'}\t${text(r.transactionNumber)}\t${text(r.invoiceNumber)}\t` +
-    `${text(r.expenseArea)}\t${text(r.expenseType)}\t${r.irrecoverableVatPence ?? '\\N'}\t${text(r.companyNumber)}\t` +
-    `${text(r.charityNumber)}\t${text(r.vatNumber)}\t${r.invoiceReceivedDate ?? '\\N'}\t${text(r.purpose)}\t${text(r.body)}\t${flag(r.inScope)}\n`
-  );
-}
-
-function text(value: string | null): string {
-  return value === null ? '\\N' : escapeCopyText(value);
-}
-
-function flag(value: boolean | null): string {
-  return value === null ? '\\N' : value ? 't' : 'f';
+/** One payment as a binary COPY row, in PAYMENT_COPY_COLUMNS order; `prefix` from uploadRowPrefix. */
+export function writePaymentRow(writer: BinaryCopyWriter, prefix: Uint8Array, r: LedgerRow): void {
+  writer.row(PAYMENT_COPY_COLUMNS.length);
+  writer.bytes(prefix);
+  writer.int4(r.line);
+  writer.date(r.paymentDate);
+  writer.int8(r.amountPence);
+  writer.text(r.supplierName);
+  writer.text(r.supplierRef);
+  writer.text(r.supplierKey);
+  writer.bool(r.redacted);
+  writer.text(r.transactionNumber);
+  writer.text(r.invoiceNumber);
+  writer.text(r.expenseArea);
+  writer.text(r.expenseType);
+  writer.int8(r.irrecoverableVatPence);
+  writer.text(r.companyNumber);
+  writer.text(r.charityNumber);
+  writer.text(r.vatNumber);
+  writer.date(r.invoiceReceivedDate);
+  writer.text(r.purpose);
+  writer.text(r.body);
+  writer.bool(r.inScope);
 }
 
 /** Stores an upload's invoices received and not yet paid. */
@@ -132,16 +150,26 @@ export async function copyUnpaidInvoices(
   invoices: readonly UnpaidInvoice[],
 ): Promise<number> {
   if (invoices.length === 0) return 0;
-  const prefix = uploadLinePrefix(orgId, uploadId);
-  async function* pieces(): AsyncGenerator<string> {
-    for (let i = 0; i < invoices.length; i += 2048) {
-      let chunk = '';
-      for (const u of invoices.slice(i, i + 2048))
-        chunk += `${prefix}${u.line}\t${text(u.supplierName)}\t${text(u.supplierRef)}\t${text(u.supplierKey)}\t${text(u.invoiceNumber)}\t${u.invoiceReceivedDate}\t${u.amountPence}\t${flag(u.inScope)}\n`;
-      yield chunk;
+  const prefix = uploadRowPrefix(orgId, uploadId);
+  async function* files(): AsyncGenerator<Uint8Array> {
+    const writer = new BinaryCopyWriter();
+    for (const u of invoices) {
+      writer.row(10);
+      writer.bytes(prefix);
+      writer.int4(u.line);
+      writer.text(u.supplierName);
+      writer.text(u.supplierRef);
+      writer.text(u.supplierKey);
+      writer.text(u.invoiceNumber);
+      writer.date(u.invoiceReceivedDate);
+      writer.int8(u.amountPence);
+      writer.bool(u.inScope);
+      if (writer.full) yield writer.take()!;
     }
+    const last = writer.take();
+    if (last) yield last;
   }
-  return bulkCopyText(
+  return bulkCopyBinary(
     db,
     'unpaid_invoices',
     [
@@ -156,7 +184,7 @@ export async function copyUnpaidInvoices(
       'amount_pence',
       'in_scope',
     ],
-    pieces(),
+    files(),
   );
 }
 
@@ -370,31 +398,39 @@ export async function sumPayments(
   return query.executeTakeFirstOrThrow();
 }
 
-/** Writes an upload's spend summary cells (aggregated while the file was read), straight as COPY text. */
+/** Writes an upload's spend summary cells (aggregated while the file was read), straight as binary COPY. */
 export async function copySpendSummary(
   db: Transaction<DB>,
   orgId: string,
   uploadId: string,
   cells: SummaryCellTable,
 ): Promise<number> {
-  const prefix = uploadLinePrefix(orgId, uploadId);
-  // Each distinct value escaped once, not once a cell.
-  const suppliers = cells.supplierKeys.map(textOrNull);
-  const areas = cells.areas.map(textOrNull);
-  const types = cells.types.map(textOrNull);
-  const { months, supplier, month, area, type, redacted, pence, count } = cells;
-  async function* pieces(): AsyncGenerator<string> {
-    let text = '';
+  const prefix = uploadRowPrefix(orgId, uploadId);
+  // Each distinct value encoded once, not once a cell.
+  const encoded = (write: (writer: BinaryCopyWriter) => void) => BinaryCopyWriter.fields(write);
+  const months = cells.months.map((m) => encoded((w) => w.date(m)));
+  const suppliers = cells.supplierKeys.map((k) => encoded((w) => w.text(k)));
+  const areas = cells.areas.map((a) => encoded((w) => w.text(a)));
+  const types = cells.types.map((t) => encoded((w) => w.text(t)));
+  const { supplier, month, area, type, redacted, pence, count } = cells;
+  async function* files(): AsyncGenerator<Uint8Array> {
+    const writer = new BinaryCopyWriter();
     for (let i = 0; i < cells.size; i++) {
-      text += `${prefix}${months[month[i]!]}\t${suppliers[supplier[i]!]}\t${redacted[i] ? 't' : 'f'}\t${areas[area[i]!]}\t${types[type[i]!]}\t${pence[i]}\t${count[i]}\n`;
-      if (i % 2048 === 2047) {
-        yield text;
-        text = '';
-      }
+      writer.row(9);
+      writer.bytes(prefix);
+      writer.bytes(months[month[i]!]!);
+      writer.bytes(suppliers[supplier[i]!]!);
+      writer.bool(redacted[i] !== 0);
+      writer.bytes(areas[area[i]!]!);
+      writer.bytes(types[type[i]!]!);
+      writer.int8(pence[i]!);
+      writer.int4(count[i]!);
+      if (writer.full) yield writer.take()!;
     }
-    if (text !== '') yield text;
+    const last = writer.take();
+    if (last) yield last;
   }
-  return bulkCopyText(
+  return bulkCopyBinary(
     db,
     'spend_summary',
     [
@@ -408,12 +444,8 @@ export async function copySpendSummary(
       'amount_pence',
       'payment_count',
     ],
-    pieces(),
+    files(),
   );
-}
-
-function textOrNull(value: string | null): string {
-  return value === null ? '\\N' : escapeCopyText(value);
 }
 
 /** Rebuilds an upload's spend summary from its stored payments (after overlapping rows were removed). */

@@ -370,14 +370,14 @@ async function streamPayments(
   uploadId: string,
   request: UploadRequest,
 ): Promise<{ file: LedgerFacts; summary: LedgerSummary }> {
-  const prefix = repo.uploadLinePrefix(orgId, uploadId);
+  const prefix = repo.uploadRowPrefix(orgId, uploadId);
   if (request.parseInWorker) {
     const read = readLedgerInWorker(request.bytes, {
       prefix,
       mapping: request.mapping,
       onProgress: request.onProgress,
     });
-    await repo.copyPaymentText(trx, read.pieces);
+    await repo.copyPaymentFiles(trx, read.pieces);
     const { file, summary } = read.reading();
     return { file: ledgerFactsOf(file), summary };
   }

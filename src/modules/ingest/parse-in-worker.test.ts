@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { encodePaymentLine } from './ingest.repository.ts';
+import { encodePayments, uploadRowPrefix } from './ingest.repository.ts';
 import { LedgerFile } from './ledger-file.ts';
 import { LedgerSummary, SummaryLimitError } from './ledger-summary.ts';
 import { FileRejectedError } from './mapped-csv-file.ts';
 import { readLedgerInWorker } from './parse-in-worker.ts';
 
-const PREFIX = 'wigan\t00000000-0000-4000-8000-000000000001\t';
+const PREFIX = uploadRowPrefix('wigan', '00000000-0000-4000-8000-000000000001');
 
 /** A Windows-1252 ledger of `rows` lines, in chunks of `chunk` bytes (a £ in every amount). */
 function ledgerBytes(rows: number, chunk = 4096): Uint8Array[] {
@@ -25,18 +25,35 @@ function ledgerBytes(rows: number, chunk = 4096): Uint8Array[] {
   return chunks;
 }
 
-/** The same file read in this thread: COPY text, facts and summary cells. */
+/** The same file read in this thread: COPY files, facts and summary cells. */
 async function readHere(chunks: Iterable<Uint8Array>) {
   const file = new LedgerFile(chunks, { stopRowsOnError: true });
   const summary = new LedgerSummary();
-  let text = '';
-  for await (const batch of file.rows()) {
-    for (const row of batch) {
-      summary.add(row);
-      text += encodePaymentLine(PREFIX, row);
+  async function* summed() {
+    for await (const batch of file.rows()) {
+      for (const row of batch) summary.add(row);
+      yield batch;
     }
   }
-  return { text, file: file.toState(), cells: decodedCells(summary), summary };
+  const files: Uint8Array[] = [];
+  for await (const piece of encodePayments(PREFIX, summed())) files.push(piece);
+  return { files, file: file.toState(), cells: decodedCells(summary), summary };
+}
+
+/** Rows in binary COPY files, counted by walking their fields. */
+function rowsIn(files: Uint8Array[]): number {
+  let rows = 0;
+  for (const bytes of files) {
+    const file = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let at = 19; ;) {
+      const fields = file.readInt16BE(at);
+      at += 2;
+      if (fields === -1) break;
+      rows++;
+      for (let f = 0; f < fields; f++) at += 4 + Math.max(0, file.readInt32BE(at));
+    }
+  }
+  return rows;
 }
 
 /** The summary's cells, decoded: month, supplier, redacted, area, type, pence, count. */
@@ -55,11 +72,11 @@ function decodedCells(summary: LedgerSummary) {
 
 async function readThere(chunks: Iterable<Uint8Array>, onProgress?: (rows: number) => void) {
   const read = readLedgerInWorker(chunks, { prefix: PREFIX, onProgress });
-  const pieces: Buffer[] = [];
-  for await (const piece of read.pieces) pieces.push(Buffer.from(piece));
+  const files: Uint8Array[] = [];
+  for await (const piece of read.pieces) files.push(piece);
   const { file, summary } = read.reading();
   return {
-    text: Buffer.concat(pieces).toString('utf8'),
+    files,
     file,
     cells: decodedCells(summary),
     summary,
@@ -67,7 +84,7 @@ async function readThere(chunks: Iterable<Uint8Array>, onProgress?: (rows: numbe
 }
 
 describe('readLedgerInWorker', () => {
-  it('gives the COPY text, facts and summary that reading in this thread gives', async () => {
+  it('gives the COPY files, facts and summary that reading in this thread gives', async () => {
     const chunks = ledgerBytes(60_000);
     const here = await readHere(chunks);
     const progress: number[] = [];
@@ -77,8 +94,11 @@ describe('readLedgerInWorker', () => {
     expect(there.file.encoding).toBe('windows-1252');
     expect(there.file.totalPence).toBe(here.file.totalPence);
     expect(there.file).toEqual(here.file);
-    expect(there.text).toBe(here.text);
-    expect(there.text.split('\n')).toHaveLength(60_001);
+    expect(there.files.length).toBeGreaterThan(1);
+    // The same files, cut at the same rows, byte for byte.
+    expect(there.files.map((f) => f.byteLength)).toEqual(here.files.map((f) => f.byteLength));
+    expect(Buffer.concat(there.files).equals(Buffer.concat(here.files))).toBe(true);
+    expect(rowsIn(there.files)).toBe(60_000);
     expect(there.cells).toEqual(here.cells);
     expect(there.summary.supplierList).toEqual(here.summary.supplierList);
     const tags = () => ({

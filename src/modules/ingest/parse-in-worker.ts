@@ -9,7 +9,7 @@ import { FileRejectedError, type RowError } from './mapped-csv-file.ts';
  * read here, every row's parsing waits for the COPY before it and the COPY for the parsing
  * (one core does both, one after the other). On a worker the next megabyte is parsed while
  * PGlite stores the last: both cores work. What comes back is the same as reading here: the
- * COPY text of the payments, then what the file held and its summary. PostgreSQL needs none
+ * payments as binary COPY files, then what the file held and its summary. PostgreSQL needs none
  * of this (its COPY runs in its own process), and reading in this thread avoids a second
  * JavaScript heap.
  */
@@ -20,7 +20,7 @@ export type WorkerFailure =
   | { kind: 'other'; message: string; stack?: string };
 
 export type ToWorker =
-  | { type: 'start'; prefix: string; mapping: ExplicitMapping | undefined }
+  | { type: 'start'; prefix: Uint8Array; mapping: ExplicitMapping | undefined }
   | { type: 'bytes'; bytes: Uint8Array }
   | { type: 'end' }
   | { type: 'took' };
@@ -82,14 +82,14 @@ function startWorker(): Worker {
 }
 
 /**
- * Reads a ledger file on a worker thread. `pieces` yields the payments' COPY text (whole lines,
- * UTF-8, each under 1 MB) as the bytes stream in; once it has ended, `reading` holds what the
+ * Reads a ledger file on a worker thread. `pieces` yields the payments as binary COPY files
+ * (about a megabyte each, see encodePayments) as the bytes stream in; once it has ended, `reading` holds what the
  * file held. A rejected file or a summary limit throws from `pieces` as reading here would
- * (FileRejectedError, SummaryLimitError). `prefix` starts every COPY line (org_id, upload_id).
+ * (FileRejectedError, SummaryLimitError). `prefix` starts every row (org_id, upload_id: uploadRowPrefix).
  */
 export function readLedgerInWorker(
   bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-  options: { prefix: string; mapping?: ExplicitMapping; onProgress?: (rows: number) => void },
+  options: { prefix: Uint8Array; mapping?: ExplicitMapping; onProgress?: (rows: number) => void },
 ): { pieces: AsyncGenerator<Uint8Array>; reading: () => WorkerReading } {
   let result: WorkerReading | null = null;
   async function* pieces(): AsyncGenerator<Uint8Array> {

@@ -6,15 +6,13 @@ import { FileRejectedError } from './mapped-csv-file.ts';
 import type { FromWorker, ToWorker, WorkerFailure } from './parse-in-worker.ts';
 
 /*
- * The thread that reads ledger files for parse-in-worker.ts: bytes in, COPY text out, and at
+ * The thread that reads ledger files for parse-in-worker.ts: bytes in, binary COPY files of payments out, and at
  * the end what the file held (LedgerFileState) and its summary. One file at a time. Both ways
  * are paced: the main thread sends bytes only while few are waiting here, and pieces of COPY
  * text wait here until the main thread has taken the ones before them.
  */
 
-/** COPY text is sent in pieces of about this many characters (under 1 MB as UTF-8). */
-const PIECE_CHARS = 256 * 1024;
-/** Pieces sent and not yet taken, at most. */
+/** Files of payments (binary COPY, about a megabyte each) sent and not yet taken, at most. */
 const PIECES_AHEAD = 2;
 
 const port = parentPort!;
@@ -88,34 +86,26 @@ port.on('message', (message: ToWorker) => {
 
 async function readFile(
   bytes: Inbox,
-  prefix: string,
+  prefix: Uint8Array,
   mapping: Extract<ToWorker, { type: 'start' }>['mapping'],
 ): Promise<void> {
   try {
     const file = new LedgerFile(bytes, { mapping, stopRowsOnError: true });
     const summary = new LedgerSummary();
     let sent = 0;
-    let text = '';
-    const flush = async () => {
-      while (sent - taken >= PIECES_AHEAD)
-        await new Promise<void>((resolve) => (waitingForTake = resolve));
-      const piece = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
-      piece.write(text);
-      text = '';
-      sent++;
-      send({ type: 'piece', bytes: piece, rowsRead: file.rowsRead }, [piece.buffer]);
-    };
     async function* summed() {
       for await (const batch of file.rows()) {
         for (const row of batch) summary.add(row);
         yield batch;
       }
     }
-    for await (const batchText of encodePayments(prefix, summed())) {
-      text += batchText;
-      if (text.length >= PIECE_CHARS) await flush();
+    for await (const piece of encodePayments(prefix, summed())) {
+      while (sent - taken >= PIECES_AHEAD)
+        await new Promise<void>((resolve) => (waitingForTake = resolve));
+      sent++;
+      // Each file is a buffer of its own (BinaryCopyWriter.take): handed over, not copied.
+      send({ type: 'piece', bytes: piece, rowsRead: file.rowsRead }, [piece.buffer as ArrayBuffer]);
     }
-    if (text !== '') await flush();
     const state = summary.toState();
     send({ type: 'done', file: file.toState(), summary: state }, [
       state.keys.buffer as ArrayBuffer,
