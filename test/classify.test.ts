@@ -435,3 +435,63 @@ describe('classification', () => {
     expect(body.suppliers).toEqual({ paid: 12, fullyClassified: 5 });
   });
 });
+
+describe('a ledger supplier seen again', () => {
+  const ledger = (date: string, name: string, company: string) =>
+    'Payment Date,Supplier ID,Supplier Name,Supplier Registered Company Number,Net Amount\n' +
+    `${date},S020,${name},${company},80.00\n`;
+
+  it('takes the name the latest ledger writes and a company number given later, and keeps it when a ledger leaves it out', async () => {
+    const june = await uploadCsv(
+      t,
+      finance,
+      'wigan',
+      ledger('01/06/2023', 'Hindley Green Joinery', ''),
+      {
+        filename: 'june.csv',
+      },
+    );
+    expect(june.statusCode, june.body).toBe(201);
+    expect(await supplier('S020')).toMatchObject({
+      name: 'Hindley Green Joinery',
+      matched: { company: null, charity: null, society: null },
+    });
+    expect(values(await supplier('S020')).local).toBeNull();
+
+    const july = await uploadCsv(
+      t,
+      finance,
+      'wigan',
+      ledger('01/07/2023', 'Hindley Green Joinery Ltd', '09876543'),
+      {
+        filename: 'july.csv',
+      },
+    );
+    expect(july.statusCode, july.body).toBe(201);
+    const renamed = await supplier('S020');
+    expect(renamed).toMatchObject({
+      name: 'Hindley Green Joinery Ltd',
+      matched: { company: '09876543', charity: null, society: null },
+    });
+    expect(renamed.tags.local).toMatchObject({ value: true, source: 'companies-house' });
+
+    const august = await uploadCsv(
+      t,
+      finance,
+      'wigan',
+      ledger('01/08/2023', 'Hindley Green Joinery Ltd', ''),
+      {
+        filename: 'august.csv',
+      },
+    );
+    expect(august.statusCode, august.body).toBe(201);
+    const again = await supplier('S020', 2023);
+    expect(again).toMatchObject({
+      name: 'Hindley Green Joinery Ltd',
+      matched: { company: '09876543', charity: null, society: null },
+      spend: '240.00',
+      payments: 3,
+    });
+    expect(again.tags.local).toMatchObject({ value: true, source: 'companies-house' });
+  });
+});

@@ -48,7 +48,17 @@ export async function upsertLedgerSuppliers(
       ledger_company_number = coalesce(excluded.ledger_company_number, suppliers.ledger_company_number),
       ledger_charity_number = coalesce(excluded.ledger_charity_number, suppliers.ledger_charity_number),
       ledger_vat_number = coalesce(excluded.ledger_vat_number, suppliers.ledger_vat_number),
-      updated_at = now()`.execute(db);
+      updated_at = now()
+    -- Only a supplier the file changes is written. A quarter's file mostly pays known suppliers:
+    -- rewriting all 20,000 rows (and their name indexes) took PGlite 1.5 s, inserting them 0.9 s.
+    WHERE (suppliers.file_upload_id IS NULL
+            AND (suppliers.name IS DISTINCT FROM excluded.name OR suppliers.name_key IS DISTINCT FROM excluded.name_key))
+       OR (suppliers.ref IS NULL AND excluded.ref IS NOT NULL)
+       OR (excluded.ledger_company_number IS NOT NULL AND excluded.ledger_company_number IS DISTINCT FROM suppliers.ledger_company_number)
+       OR (excluded.ledger_charity_number IS NOT NULL AND excluded.ledger_charity_number IS DISTINCT FROM suppliers.ledger_charity_number)
+       OR (excluded.ledger_vat_number IS NOT NULL AND excluded.ledger_vat_number IS DISTINCT FROM suppliers.ledger_vat_number)`.execute(
+    db,
+  );
   await sql`DROP TABLE ledger_supplier_load`.execute(db);
   return {
     created: rows.filter((r) => r.created).map((r) => r.supplier_key),
