@@ -40,7 +40,7 @@ import {
   encodePayments,
   PAYMENT_COPY_COLUMNS,
   uploadRowPrefix,
-} from '../src/modules/ingest/ingest.repository.ts';
+} from '../src/modules/ingest/payment-copy.ts';
 import type { LedgerRow } from '../src/modules/ingest/ledger-csv.ts';
 import { ingestLedger } from '../src/modules/ingest/ingest.service.ts';
 import { LedgerFile } from '../src/modules/ingest/ledger-file.ts';

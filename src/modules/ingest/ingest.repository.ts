@@ -1,37 +1,13 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { bulkCopyBinary } from '../../db/bulk-copy.ts';
 import { BinaryCopyWriter } from '../../db/copy-binary.ts';
+import { encodePayments, PAYMENT_COPY_COLUMNS, uploadRowPrefix } from './payment-copy.ts';
 import type { DB, UploadKind, UploadsTable } from '../../db/schema.ts';
 import type { LedgerField, LedgerRow, UnpaidInvoice } from './ledger-csv.ts';
 import type { SummaryCellTable } from './ledger-summary.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 export type UploadRow = Selectable<UploadsTable>;
-
-/** Columns of `payments` in the order ledger rows are copied. */
-export const PAYMENT_COPY_COLUMNS = [
-  'org_id',
-  'upload_id',
-  'line',
-  'payment_date',
-  'amount_pence',
-  'supplier_name',
-  'supplier_ref',
-  'supplier_key',
-  'redacted',
-  'transaction_number',
-  'invoice_number',
-  'expense_area',
-  'expense_type',
-  'irrecoverable_vat_pence',
-  'company_number',
-  'charity_number',
-  'vat_number',
-  'invoice_received_date',
-  'purpose',
-  'body',
-  'in_scope',
-] as const;
 
 /** The payments column each mapped ledger field is stored in: what "identical" compares. */
 const FIELD_COLUMNS: Record<LedgerField, string> = {
@@ -85,61 +61,9 @@ export async function copyPayments(
   return copyPaymentFiles(db, encodePayments(prefix, batches));
 }
 
-/** Batches of ledger rows as binary COPY files of about a megabyte (see writePaymentRow). */
-export async function* encodePayments(
-  prefix: Uint8Array,
-  batches: AsyncIterable<readonly LedgerRow[]>,
-): AsyncGenerator<Uint8Array> {
-  const writer = new BinaryCopyWriter();
-  for await (const batch of batches) {
-    for (const row of batch) {
-      writePaymentRow(writer, prefix, row);
-      if (writer.full) yield writer.take()!;
-    }
-  }
-  const last = writer.take();
-  if (last) yield last;
-}
-
-/**
- * The fields that start every binary COPY row of an upload's rows (payments, invoices,
- * summary): org_id and upload_id.
- */
-export function uploadRowPrefix(orgId: string, uploadId: string): Uint8Array {
-  return BinaryCopyWriter.fields((writer) => {
-    writer.text(orgId);
-    writer.uuid(uploadId);
-  });
-}
-
 /** Streams payments already written as binary COPY files (see encodePayments). */
 export async function copyPaymentFiles(db: Db, files: AsyncIterable<Uint8Array>): Promise<number> {
   return bulkCopyBinary(db, 'payments', PAYMENT_COPY_COLUMNS, files);
-}
-
-/** One payment as a binary COPY row, in PAYMENT_COPY_COLUMNS order; `prefix` from uploadRowPrefix. */
-export function writePaymentRow(writer: BinaryCopyWriter, prefix: Uint8Array, r: LedgerRow): void {
-  writer.row(PAYMENT_COPY_COLUMNS.length);
-  writer.bytes(prefix);
-  writer.int4(r.line);
-  writer.date(r.paymentDate);
-  writer.int8(r.amountPence);
-  writer.text(r.supplierName);
-  writer.text(r.supplierRef);
-  writer.text(r.supplierKey);
-  writer.bool(r.redacted);
-  writer.text(r.transactionNumber);
-  writer.text(r.invoiceNumber);
-  writer.text(r.expenseArea);
-  writer.text(r.expenseType);
-  writer.int8(r.irrecoverableVatPence);
-  writer.text(r.companyNumber);
-  writer.text(r.charityNumber);
-  writer.text(r.vatNumber);
-  writer.date(r.invoiceReceivedDate);
-  writer.text(r.purpose);
-  writer.text(r.body);
-  writer.bool(r.inScope);
 }
 
 /** Stores an upload's invoices received and not yet paid. */

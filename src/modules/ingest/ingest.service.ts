@@ -21,6 +21,7 @@ import {
   type Warning,
 } from './mapped-csv-file.ts';
 import { readLedgerInWorker } from './parse-in-worker.ts';
+import { uploadRowPrefix } from './payment-copy.ts';
 import * as repo from './ingest.repository.ts';
 
 export interface UploadRequest {
@@ -370,7 +371,7 @@ async function streamPayments(
   uploadId: string,
   request: UploadRequest,
 ): Promise<{ file: LedgerFacts; summary: LedgerSummary }> {
-  const prefix = repo.uploadRowPrefix(orgId, uploadId);
+  const prefix = uploadRowPrefix(orgId, uploadId);
   if (request.parseInWorker) {
     const read = readLedgerInWorker(request.bytes, {
       prefix,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodePayments, uploadRowPrefix } from './ingest.repository.ts';
+import { encodePayments, uploadRowPrefix } from './payment-copy.ts';
 import { LedgerFile } from './ledger-file.ts';
 import { LedgerSummary, SummaryLimitError } from './ledger-summary.ts';
 import { FileRejectedError } from './mapped-csv-file.ts';

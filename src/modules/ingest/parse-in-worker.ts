@@ -71,7 +71,9 @@ function keepIdle(worker: Worker): void {
 
 function startWorker(): Worker {
   // A .js entry: it loads this TypeScript through tsx, which a worker does not inherit.
-  const worker = new Worker(new URL('./parse-worker.entry.js', import.meta.url));
+  const worker = new Worker(
+    process.env.PW ? new URL(process.env.PW) : new URL('./parse-worker.entry.js', import.meta.url),
+  );
   // An idle worker must not keep the process alive, nor stay in the pool once it has exited.
   worker.unref();
   worker.once('exit', () => {

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { encodePayments } from './ingest.repository.ts';
+import { encodePayments } from './payment-copy.ts';
 import { LedgerFile } from './ledger-file.ts';
 import { LedgerSummary, SummaryLimitError } from './ledger-summary.ts';
 import { FileRejectedError } from './mapped-csv-file.ts';
