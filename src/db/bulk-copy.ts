@@ -25,7 +25,7 @@ interface CopyJob {
   table: string;
   columns: readonly string[];
   /** Text format: whole lines per string. Binary: each piece a whole file (see copy-binary.ts). */
-  pieces: AsyncIterable<string> | AsyncIterable<Uint8Array>;
+  pieces: AsyncIterable<string> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   format: 'text' | 'binary';
 }
 
@@ -84,7 +84,7 @@ export async function bulkCopyBinary<DB>(
   db: Kysely<DB> | Transaction<DB>,
   table: string,
   columns: readonly string[],
-  files: AsyncIterable<Uint8Array>,
+  files: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
 ): Promise<number> {
   return runCopyJob(db, { table, columns, pieces: files, format: 'binary' });
 }
@@ -146,7 +146,9 @@ async function runCopy(
     const stream = query(
       copyFrom(`COPY ${job.table} (${columnList}) FROM STDIN${options}`),
     ) as ReturnType<typeof copyFrom>;
-    const pieces = binary ? binaryStream(job.pieces as AsyncIterable<Uint8Array>) : job.pieces;
+    const pieces = binary
+      ? binaryStream(job.pieces as AsyncIterable<Uint8Array> | Iterable<Uint8Array>)
+      : job.pieces;
     await pipeline(Readable.from(pieces), stream);
     return Number(stream.rowCount);
   }
@@ -169,7 +171,8 @@ async function runCopy(
   };
   if (binary) {
     // Each binary file is a COPY of its own, as it is.
-    for await (const piece of job.pieces) await copyFile(checkedBinaryFile(piece as Uint8Array));
+    for await (const piece of job.pieces as AsyncIterable<Uint8Array> | Iterable<Uint8Array>)
+      await copyFile(checkedBinaryFile(piece));
     return copied;
   }
   // Text pieces are encoded straight into one resizable buffer, shrunk to the bytes written
@@ -205,7 +208,9 @@ async function runCopy(
 }
 
 /** Binary COPY files as one stream for COPY FROM STDIN: one header, every file's rows, one trailer. */
-async function* binaryStream(files: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+async function* binaryStream(
+  files: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
   yield BINARY_COPY_HEADER;
   for await (const file of files) {
     checkedBinaryFile(file);

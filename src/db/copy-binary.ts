@@ -185,6 +185,20 @@ export class BinaryCopyWriter {
   }
 }
 
+/** Rows written by `write`, one an item, as whole files of about a megabyte. */
+export function* binaryCopyFiles<T>(
+  items: Iterable<T>,
+  write: (writer: BinaryCopyWriter, item: T) => void,
+): Generator<Uint8Array> {
+  const writer = new BinaryCopyWriter();
+  for (const item of items) {
+    write(writer, item);
+    if (writer.full) yield writer.take()!;
+  }
+  const last = writer.take();
+  if (last) yield last;
+}
+
 /** Days from 1970-01-01 to an ISO date (YYYY-MM-DD, a real date: the parsers checked it). */
 function daysFromIsoDate(value: string): number {
   if (value.length !== 10 || value.charCodeAt(4) !== 0x2d || value.charCodeAt(7) !== 0x2d)

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { bulkCopyBinary } from '../../db/bulk-copy.ts';
-import { BinaryCopyWriter } from '../../db/copy-binary.ts';
+import { binaryCopyFiles, BinaryCopyWriter } from '../../db/copy-binary.ts';
 import { encodePayments, PAYMENT_COPY_COLUMNS, uploadRowPrefix } from './payment-copy.ts';
 import type { DB, UploadKind, UploadsTable } from '../../db/schema.ts';
 import type { LedgerField, LedgerRow, UnpaidInvoice } from './ledger-csv.ts';
@@ -75,24 +75,18 @@ export async function copyUnpaidInvoices(
 ): Promise<number> {
   if (invoices.length === 0) return 0;
   const prefix = uploadRowPrefix(orgId, uploadId);
-  async function* files(): AsyncGenerator<Uint8Array> {
-    const writer = new BinaryCopyWriter();
-    for (const u of invoices) {
-      writer.row(10);
-      writer.bytes(prefix);
-      writer.int4(u.line);
-      writer.text(u.supplierName);
-      writer.text(u.supplierRef);
-      writer.text(u.supplierKey);
-      writer.text(u.invoiceNumber);
-      writer.date(u.invoiceReceivedDate);
-      writer.int8(u.amountPence);
-      writer.bool(u.inScope);
-      if (writer.full) yield writer.take()!;
-    }
-    const last = writer.take();
-    if (last) yield last;
-  }
+  const files = binaryCopyFiles(invoices, (writer, u) => {
+    writer.row(10);
+    writer.bytes(prefix);
+    writer.int4(u.line);
+    writer.text(u.supplierName);
+    writer.text(u.supplierRef);
+    writer.text(u.supplierKey);
+    writer.text(u.invoiceNumber);
+    writer.date(u.invoiceReceivedDate);
+    writer.int8(u.amountPence);
+    writer.bool(u.inScope);
+  });
   return bulkCopyBinary(
     db,
     'unpaid_invoices',
@@ -108,7 +102,7 @@ export async function copyUnpaidInvoices(
       'amount_pence',
       'in_scope',
     ],
-    files(),
+    files,
   );
 }
 
@@ -331,29 +325,23 @@ export async function copySpendSummary(
 ): Promise<number> {
   const prefix = uploadRowPrefix(orgId, uploadId);
   // Each distinct value encoded once, not once a cell.
-  const encoded = (write: (writer: BinaryCopyWriter) => void) => BinaryCopyWriter.fields(write);
-  const months = cells.months.map((m) => encoded((w) => w.date(m)));
-  const suppliers = cells.supplierKeys.map((k) => encoded((w) => w.text(k)));
-  const areas = cells.areas.map((a) => encoded((w) => w.text(a)));
-  const types = cells.types.map((t) => encoded((w) => w.text(t)));
+  const text = (value: string | null) => BinaryCopyWriter.fields((w) => w.text(value));
+  const months = cells.months.map((m) => BinaryCopyWriter.fields((w) => w.date(m)));
+  const suppliers = cells.supplierKeys.map(text);
+  const areas = cells.areas.map(text);
+  const types = cells.types.map(text);
   const { supplier, month, area, type, redacted, pence, count } = cells;
-  async function* files(): AsyncGenerator<Uint8Array> {
-    const writer = new BinaryCopyWriter();
-    for (let i = 0; i < cells.size; i++) {
-      writer.row(9);
-      writer.bytes(prefix);
-      writer.bytes(months[month[i]!]!);
-      writer.bytes(suppliers[supplier[i]!]!);
-      writer.bool(redacted[i] !== 0);
-      writer.bytes(areas[area[i]!]!);
-      writer.bytes(types[type[i]!]!);
-      writer.int8(pence[i]!);
-      writer.int4(count[i]!);
-      if (writer.full) yield writer.take()!;
-    }
-    const last = writer.take();
-    if (last) yield last;
-  }
+  const files = binaryCopyFiles(range(cells.size), (writer, i) => {
+    writer.row(9);
+    writer.bytes(prefix);
+    writer.bytes(months[month[i]!]!);
+    writer.bytes(suppliers[supplier[i]!]!);
+    writer.bool(redacted[i] !== 0);
+    writer.bytes(areas[area[i]!]!);
+    writer.bytes(types[type[i]!]!);
+    writer.int8(pence[i]!);
+    writer.int4(count[i]!);
+  });
   return bulkCopyBinary(
     db,
     'spend_summary',
@@ -368,7 +356,7 @@ export async function copySpendSummary(
       'amount_pence',
       'payment_count',
     ],
-    files(),
+    files,
   );
 }
 
@@ -402,4 +390,9 @@ export async function deleteSpendSummary(
     .where('org_id', '=', orgId)
     .where('upload_id', '=', uploadId)
     .execute();
+}
+
+/** 0, 1, ... n - 1. */
+function* range(n: number): Generator<number> {
+  for (let i = 0; i < n; i++) yield i;
 }
