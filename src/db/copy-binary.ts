@@ -37,7 +37,7 @@ export class BinaryCopyWriter {
   private rows = 0;
 
   constructor(private readonly fileBytes = FILE_BYTES) {
-    this.buf = Buffer.allocUnsafe(fileBytes + 64 * 1024);
+    this.buf = Buffer.allocUnsafe(fileBytes + Math.min(fileBytes, 64 * 1024));
     this.buf.set(BINARY_COPY_HEADER, 0);
   }
 
@@ -46,11 +46,16 @@ export class BinaryCopyWriter {
    * every row, or each distinct value of a column.
    */
   static fields(write: (writer: BinaryCopyWriter) => void): Uint8Array {
-    const writer = new BinaryCopyWriter(4096);
+    // One scratch writer for every call (a summary encodes each of 20,000 supplier keys so).
+    const writer = (BinaryCopyWriter.scratch ??= new BinaryCopyWriter(4096));
+    writer.at = BINARY_COPY_HEADER.length;
+    writer.rows = 0;
     write(writer);
     // A copy of just these bytes (a Buffer's slice would share the writer's memory).
     return new Uint8Array(writer.buf.subarray(BINARY_COPY_HEADER.length, writer.at));
   }
+
+  private static scratch: BinaryCopyWriter | undefined;
 
   /** The file has reached its size: take() it before the next row. */
   get full(): boolean {

@@ -1,10 +1,10 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { bulkCopyBinary } from '../../db/bulk-copy.ts';
 import { binaryCopyFiles, BinaryCopyWriter } from '../../db/copy-binary.ts';
-import { encodePayments, PAYMENT_COPY_COLUMNS, uploadRowPrefix } from './payment-copy.ts';
 import type { DB, UploadKind, UploadsTable } from '../../db/schema.ts';
 import type { LedgerField, LedgerRow, UnpaidInvoice } from './ledger-csv.ts';
 import type { SummaryCellTable } from './ledger-summary.ts';
+import { encodePayments, PAYMENT_COPY_COLUMNS, uploadRowPrefix } from './payment-copy.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 export type UploadRow = Selectable<UploadsTable>;

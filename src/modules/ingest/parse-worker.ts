@@ -6,10 +6,10 @@ import { FileRejectedError } from './mapped-csv-file.ts';
 import type { FromWorker, ToWorker, WorkerFailure } from './parse-in-worker.ts';
 
 /*
- * The thread that reads ledger files for parse-in-worker.ts: bytes in, binary COPY files of payments out, and at
- * the end what the file held (LedgerFileState) and its summary. One file at a time. Both ways
- * are paced: the main thread sends bytes only while few are waiting here, and pieces of COPY
- * text wait here until the main thread has taken the ones before them.
+ * The thread that reads ledger files for parse-in-worker.ts: bytes in, the payments out as
+ * binary COPY files, and at the end what the file held (LedgerFileState) and its summary. One
+ * file at a time. Both ways are paced: the main thread sends bytes only while few are waiting
+ * here, and COPY files wait here until the main thread has taken the ones before them.
  */
 
 /** Files of payments (binary COPY, about a megabyte each) sent and not yet taken, at most. */
