@@ -190,15 +190,20 @@ export class BinaryCopyWriter {
   }
 }
 
-/** Rows written by `write`, one an item, as whole files of about a megabyte. */
-export function* binaryCopyFiles<T>(
-  items: Iterable<T>,
+/**
+ * Rows written by `write`, one an item, as whole files of about a megabyte; the items come in
+ * batches (a ledger's rows as the file is read, or one array), cut into files regardless.
+ */
+export async function* binaryCopyFiles<T>(
+  batches: AsyncIterable<Iterable<T>> | Iterable<Iterable<T>>,
   write: (writer: BinaryCopyWriter, item: T) => void,
-): Generator<Uint8Array> {
+): AsyncGenerator<Uint8Array> {
   const writer = new BinaryCopyWriter();
-  for (const item of items) {
-    write(writer, item);
-    if (writer.full) yield writer.take()!;
+  for await (const batch of batches) {
+    for (const item of batch) {
+      write(writer, item);
+      if (writer.full) yield writer.take()!;
+    }
   }
   const last = writer.take();
   if (last) yield last;

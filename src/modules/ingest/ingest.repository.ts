@@ -75,7 +75,7 @@ export async function copyUnpaidInvoices(
 ): Promise<number> {
   if (invoices.length === 0) return 0;
   const prefix = uploadRowPrefix(orgId, uploadId);
-  const files = binaryCopyFiles(invoices, (writer, u) => {
+  const files = binaryCopyFiles<UnpaidInvoice>([invoices], (writer, u) => {
     writer.row(10);
     writer.bytes(prefix);
     writer.int4(u.line);
@@ -331,7 +331,7 @@ export async function copySpendSummary(
   const areas = cells.areas.map(text);
   const types = cells.types.map(text);
   const { supplier, month, area, type, redacted, pence, count } = cells;
-  const files = binaryCopyFiles(range(cells.size), (writer, i) => {
+  const files = binaryCopyFiles<number>([range(cells.size)], (writer, i) => {
     writer.row(9);
     writer.bytes(prefix);
     writer.bytes(months[month[i]!]!);

@@ -282,8 +282,8 @@ export class LedgerSummary {
 
   /**
    * Every cell, as columns of numbers into small tables of values: what writing 500,000 cells
-   * needs, with each distinct value (a supplier key, an area) at hand to escape once, not once a
-   * cell (writing them through cells() took half a second of the upload).
+   * needs, with each distinct value (a supplier key, an area) at hand to encode once, not once a
+   * cell (a cell object each took half a second of the upload).
    */
   cellTable(): SummaryCellTable {
     const size = this.sums.size;

@@ -1,4 +1,4 @@
-import { BinaryCopyWriter } from '../../db/copy-binary.ts';
+import { binaryCopyFiles, BinaryCopyWriter } from '../../db/copy-binary.ts';
 import type { LedgerRow } from './ledger-csv.ts';
 
 /*
@@ -32,19 +32,11 @@ export const PAYMENT_COPY_COLUMNS = [
 ] as const;
 
 /** Batches of ledger rows as binary COPY files of about a megabyte (see writePaymentRow). */
-export async function* encodePayments(
+export function encodePayments(
   prefix: Uint8Array,
   batches: AsyncIterable<readonly LedgerRow[]>,
 ): AsyncGenerator<Uint8Array> {
-  const writer = new BinaryCopyWriter();
-  for await (const batch of batches) {
-    for (const row of batch) {
-      writePaymentRow(writer, prefix, row);
-      if (writer.full) yield writer.take()!;
-    }
-  }
-  const last = writer.take();
-  if (last) yield last;
+  return binaryCopyFiles(batches, (writer, row) => writePaymentRow(writer, prefix, row));
 }
 
 /**
