@@ -123,7 +123,7 @@ async function runPhase(): Promise<void> {
     await database.close();
   } else {
     await database.close();
-    ({ rows, ms } = await (args.format === 'binary' ? rawBinaryCopy : rawCopy)(args.db!, file));
+    ({ rows, ms } = await rawCopy(args.db!, file, args.format === 'binary' ? 'binary' : 'text'));
   }
   console.log(
     JSON.stringify({
@@ -138,77 +138,32 @@ async function runPhase(): Promise<void> {
   );
 }
 
-/** The baseline: COPY of pre-normalised COPY text into payments, in one transaction, no parsing. */
-async function rawCopy(kind: string, file: string): Promise<{ rows: number; ms: number }> {
-  const copySql = `COPY payments (${PAYMENT_COPY_COLUMNS.join(', ')}) FROM`;
-  if (kind === 'postgres') {
-    const client = new pg.Client({ connectionString: benchDatabaseUrl(BENCH_DB) });
-    await client.connect();
-    const started = performance.now();
-    await client.query('BEGIN');
-    const stream = client.query(copyFrom(`${copySql} STDIN`));
-    await pipeline(createReadStream(file, { highWaterMark: 1024 * 1024 }), stream);
-    await client.query('COMMIT');
-    const ms = performance.now() - started;
-    await client.end();
-    return { rows: Number(stream.rowCount), ms };
-  }
-  // PGlite: the same text in 1 MB files, cut at line ends, as bulkCopy sends it.
-  const pglite = await openPglite(PGLITE_DIR);
-  let rows = 0;
-  const started = performance.now();
-  await pglite.transaction(async (tx) => {
-    let carry = Buffer.alloc(0);
-    const send = async (bytes: Buffer) => {
-      const result = await tx.query(`${copySql} '/dev/blob'`, [], { blob: new Blob([bytes]) });
-      rows += result.affectedRows ?? 0;
-    };
-    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
-      const joined = Buffer.concat([carry, chunk as Buffer]);
-      const cut = joined.lastIndexOf(10) + 1;
-      if (cut > 0) await send(joined.subarray(0, cut));
-      carry = joined.subarray(cut);
-    }
-    if (carry.length > 0) await send(carry);
-  });
-  const ms = performance.now() - started;
-  await pglite.close();
-  return { rows, ms };
-}
-
 /**
- * The baseline in the format uploads send (binary COPY): the same rows, already encoded, as
- * the ~1 MB files the upload writes (their lengths in `file`.lengths.json), in one transaction.
+ * The baseline: COPY of the rows already normalised into payments, in one transaction, no
+ * parsing. Text: the COPY text as it is (on PGlite in 1 MB files cut at line ends, as
+ * bulkCopyText sends it). Binary, the format uploads send: the upload's own ~1 MB files, their
+ * lengths in `file`.lengths.json, one COPY each on PGlite and joined under one header on
+ * PostgreSQL.
  */
-async function rawBinaryCopy(kind: string, file: string): Promise<{ rows: number; ms: number }> {
+async function rawCopy(
+  kind: string,
+  file: string,
+  format: 'text' | 'binary',
+): Promise<{ rows: number; ms: number }> {
   const copySql = `COPY payments (${PAYMENT_COPY_COLUMNS.join(', ')}) FROM`;
-  const lengths = JSON.parse(readFileSync(`${file}.lengths.json`, 'utf8')) as number[];
-  const files = async function* (): AsyncGenerator<Buffer> {
-    const handle = await open(file);
-    try {
-      for (const length of lengths) {
-        const bytes = Buffer.allocUnsafeSlow(length);
-        await handle.read(bytes, 0, length);
-        yield bytes;
-      }
-    } finally {
-      await handle.close();
-    }
-  };
+  const options = format === 'binary' ? ' WITH (FORMAT binary)' : '';
   if (kind === 'postgres') {
     const client = new pg.Client({ connectionString: benchDatabaseUrl(BENCH_DB) });
     await client.connect();
     const started = performance.now();
     await client.query('BEGIN');
-    const stream = client.query(copyFrom(`${copySql} STDIN WITH (FORMAT binary)`));
-    // One stream: one header, the rows of every file, one trailer.
-    const joined = async function* () {
-      yield BINARY_COPY_HEADER;
-      for await (const bytes of files())
-        yield bytes.subarray(BINARY_COPY_HEADER.length, bytes.length - BINARY_COPY_TRAILER.length);
-      yield BINARY_COPY_TRAILER;
-    };
-    await pipeline(Readable.from(joined()), stream);
+    const stream = client.query(copyFrom(`${copySql} STDIN${options}`));
+    // The text file as it is; the binary files joined under one header.
+    const source =
+      format === 'binary'
+        ? Readable.from(joinedBinary(binaryFiles(file)))
+        : createReadStream(file, { highWaterMark: 1024 * 1024 });
+    await pipeline(source, stream);
     await client.query('COMMIT');
     const ms = performance.now() - started;
     await client.end();
@@ -218,8 +173,8 @@ async function rawBinaryCopy(kind: string, file: string): Promise<{ rows: number
   let rows = 0;
   const started = performance.now();
   await pglite.transaction(async (tx) => {
-    for await (const bytes of files()) {
-      const result = await tx.query(`${copySql} '/dev/blob' WITH (FORMAT binary)`, [], {
+    for await (const bytes of format === 'binary' ? binaryFiles(file) : textFiles(file)) {
+      const result = await tx.query(`${copySql} '/dev/blob'${options}`, [], {
         blob: new Blob([bytes]),
       });
       rows += result.affectedRows ?? 0;
@@ -228,6 +183,41 @@ async function rawBinaryCopy(kind: string, file: string): Promise<{ rows: number
   const ms = performance.now() - started;
   await pglite.close();
   return { rows, ms };
+}
+
+/** A COPY text file in pieces of about 1 MB, cut at line ends. */
+async function* textFiles(file: string): AsyncGenerator<Buffer> {
+  let carry = Buffer.alloc(0);
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+    const joined = Buffer.concat([carry, chunk as Buffer]);
+    const cut = joined.lastIndexOf(10) + 1;
+    if (cut > 0) yield joined.subarray(0, cut);
+    carry = joined.subarray(cut);
+  }
+  if (carry.length > 0) yield carry;
+}
+
+/** The whole binary COPY files written one after another into `file`. */
+async function* binaryFiles(file: string): AsyncGenerator<Buffer> {
+  const lengths = JSON.parse(readFileSync(`${file}.lengths.json`, 'utf8')) as number[];
+  const handle = await open(file);
+  try {
+    for (const length of lengths) {
+      const bytes = Buffer.allocUnsafeSlow(length);
+      await handle.read(bytes, 0, length);
+      yield bytes;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Binary COPY files as one stream: one header, the rows of every file, one trailer. */
+async function* joinedBinary(files: AsyncIterable<Buffer>): AsyncGenerator<Uint8Array> {
+  yield BINARY_COPY_HEADER;
+  for await (const bytes of files)
+    yield bytes.subarray(BINARY_COPY_HEADER.length, bytes.length - BINARY_COPY_TRAILER.length);
+  yield BINARY_COPY_TRAILER;
 }
 
 /**
