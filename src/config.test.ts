@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       uploadLimitBytes: 200 * 1024 * 1024,
       referenceUploadLimitBytes: 8192 * 1024 * 1024,
       dbPoolSize: 10,
+      pgliteSharedBuffersMb: 16,
       publicUrl: undefined,
       requestTimeoutMs: 600_000,
       authFailuresPerMinute: 30,
@@ -46,7 +47,12 @@ describe('loadConfig', () => {
 
   it('names every bad variable', () => {
     try {
-      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', CWB_UPLOAD_LIMIT_MB: '0' });
+      loadConfig({
+        PORT: 'eighty',
+        LOG_LEVEL: 'loud',
+        CWB_UPLOAD_LIMIT_MB: '0',
+        CWB_PGLITE_SHARED_BUFFERS_MB: '0.5',
+      });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
@@ -54,6 +60,7 @@ describe('loadConfig', () => {
       expect(message).toMatch(/PORT: .*\(got "eighty"\)/);
       expect(message).toMatch(/LOG_LEVEL: .*\(got "loud"\)/);
       expect(message).toMatch(/CWB_UPLOAD_LIMIT_MB: /);
+      expect(message).toMatch(/CWB_PGLITE_SHARED_BUFFERS_MB: .*\(got "0.5"\)/);
     }
   });
 

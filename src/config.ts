@@ -21,6 +21,7 @@ const envSchema = z.object({
   // The official reference files are big (the postcode directory ~1.5 GB, companies ~2.5 GB).
   CWB_REFERENCE_UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).max(65536).default(8192),
   CWB_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  CWB_PGLITE_SHARED_BUFFERS_MB: z.coerce.number().int().min(1).max(1024).default(16),
   CWB_REQUEST_TIMEOUT_S: z.coerce.number().int().min(1).max(86_400).default(600),
   CWB_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(30),
   // Behind a reverse proxy every client has the proxy's address; say which proxies to believe.
@@ -57,6 +58,8 @@ export interface Config {
   /** Largest reference file (POST /v1/reference/:dataset, admin only) accepted. */
   referenceUploadLimitBytes: number;
   dbPoolSize: number;
+  /** PGlite's buffer cache (shared_buffers), held in this process's memory. */
+  pgliteSharedBuffersMb: number;
   /** A request must arrive whole within this (a slow upload included), or it is answered 408. */
   requestTimeoutMs: number;
   /** Failed authentications allowed per client address per minute before 429 (0: no limit). */
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadLimitBytes: e.CWB_UPLOAD_LIMIT_MB * 1024 * 1024,
     referenceUploadLimitBytes: e.CWB_REFERENCE_UPLOAD_LIMIT_MB * 1024 * 1024,
     dbPoolSize: e.CWB_DB_POOL_SIZE,
+    pgliteSharedBuffersMb: e.CWB_PGLITE_SHARED_BUFFERS_MB,
     requestTimeoutMs: e.CWB_REQUEST_TIMEOUT_S * 1000,
     authFailuresPerMinute: e.CWB_AUTH_FAILURES_PER_MINUTE,
     publicUrl: e.CWB_PUBLIC_URL,

@@ -118,7 +118,9 @@ beforeAll(async () => {
     cleanups.push(() => watcher!.close());
   } else {
     // The migrated template, unpacked into a directory of its own: the server only opens it.
-    const pglite = await openPglite(pgliteDir, new Blob([readFileSync(inject('pgliteTemplate'))]));
+    const pglite = await openPglite(pgliteDir, {
+      loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]),
+    });
     await pglite.close();
     serverEnv = { CWB_DATA_DIR: pgliteDir };
   }

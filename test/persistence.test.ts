@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDb } from '../src/db/create-db.ts';
+import { sql } from 'kysely';
+import {
+  createDb,
+  createPgliteDb,
+  openPglite,
+  PGLITE_SHARED_BUFFERS_MB,
+  type Database,
+} from '../src/db/create-db.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { buildTestApp, testConfig, wigan } from './helpers/test-app.ts';
 import { createTestDatabaseUrl, testDbKind } from './helpers/test-db.ts';
@@ -50,4 +57,33 @@ describe('persistence', () => {
     expect(health.json()).toEqual({ status: 'ok', database: testDbKind });
     await t2.close();
   });
+
+  it.runIf(testDbKind === 'pglite')(
+    "keeps PGlite's buffer cache at the size configured, the data directory's own settings as they were",
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'cwb-buffers-'));
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      const shown = async (database: Database) => {
+        try {
+          const { rows } = await sql<{
+            shared_buffers: string;
+            timezone: string;
+          }>`SELECT current_setting('shared_buffers') AS shared_buffers, current_setting('TimeZone') AS timezone`.execute(
+            database.db,
+          );
+          return rows[0];
+        } finally {
+          await database.close();
+        }
+      };
+      const first = await shown(
+        await createDb(testConfig({ dataDir: dir, pgliteSharedBuffersMb: 24 })),
+      );
+      expect(first).toEqual({ shared_buffers: '24MB', timezone: 'UTC' });
+      // The default, on the same directory: the setting was not written into it.
+      const second = await shown(createPgliteDb(await openPglite(dir)));
+      expect(second).toEqual({ shared_buffers: `${PGLITE_SHARED_BUFFERS_MB}MB`, timezone: 'UTC' });
+      expect(PGLITE_SHARED_BUFFERS_MB).toBe(16);
+    },
+  );
 });

@@ -18,6 +18,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     uploadLimitBytes: 20 * 1024 * 1024,
     referenceUploadLimitBytes: 20 * 1024 * 1024,
     dbPoolSize: 5,
+    pgliteSharedBuffersMb: 16,
     publicUrl: undefined,
     requestTimeoutMs: 60_000,
     authFailuresPerMinute: 0,

@@ -22,7 +22,7 @@ export const testDbKind: DatabaseKind =
 export async function createTestDatabase(): Promise<Database> {
   if (testDbKind === 'pglite') {
     const template = new Blob([readFileSync(inject('pgliteTemplate'))]);
-    return createPgliteDb(await openPglite('memory://', template));
+    return createPgliteDb(await openPglite('memory://', { loadDataDir: template }));
   }
   const name = `${inject('postgresPrefix')}${randomBytes(6).toString('hex')}`;
   await withAdminClient((client) =>
