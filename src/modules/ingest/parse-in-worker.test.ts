@@ -3,7 +3,7 @@ import { encodePayments, uploadRowPrefix } from './payment-copy.ts';
 import { LedgerFile } from './ledger-file.ts';
 import { LedgerSummary, SummaryLimitError } from './ledger-summary.ts';
 import { FileRejectedError } from './mapped-csv-file.ts';
-import { readLedgerInWorker } from './parse-in-worker.ts';
+import { bundleWorker, readLedgerInWorker } from './parse-in-worker.ts';
 
 const PREFIX = uploadRowPrefix('wigan', '00000000-0000-4000-8000-000000000001');
 
@@ -84,6 +84,20 @@ async function readThere(chunks: Iterable<Uint8Array>, onProgress?: (rows: numbe
 }
 
 describe('readLedgerInWorker', () => {
+  it('runs a bundle of the parsers alone: no package, no database code', () => {
+    const { code, metafile } = bundleWorker();
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs).toContain('src/modules/ingest/parse-worker.ts');
+    expect(inputs).toContain('src/modules/ingest/ledger-csv.ts');
+    // Nothing from node_modules (the worker has no tsx, nor pg), and no repository or connection.
+    expect(inputs.filter((f) => !f.startsWith('src/'))).toEqual([]);
+    expect(inputs.filter((f) => /repository|create-db|bulk-copy/.test(f))).toEqual([]);
+    // It imports Node.js built-ins only: a data: URL module can import nothing else.
+    const imports = [...code.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter((name) => !name!.startsWith('node:'))).toEqual([]);
+  });
+
   it('gives the COPY files, facts and summary that reading in this thread gives', async () => {
     const chunks = ledgerBytes(60_000);
     const here = await readHere(chunks);

@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { buildSync, type Metafile } from 'esbuild';
 import type { ExplicitMapping } from './column-map.ts';
 import type { LedgerFileState } from './ledger-file.ts';
 import { LedgerSummary, SummaryLimitError, type LedgerSummaryState } from './ledger-summary.ts';
@@ -39,48 +41,35 @@ export interface WorkerReading {
 
 /** Bytes sent to the worker and not yet read there, at most: the file is never held whole. */
 const BYTES_AHEAD = 4 * 1024 * 1024;
-/** Workers kept for later uploads (one upload reads on one worker at a time). */
-const KEEP_IDLE = 2;
-/** An idle worker goes after this long: its heap (tens of megabytes after a large file) with it. */
-const IDLE_MS = 30_000;
 
-const idle: Worker[] = [];
-const idleTimers = new Map<Worker, NodeJS.Timeout>();
+/**
+ * The worker's code, parse-worker.ts and the parsers it imports, bundled into one ES module
+ * with esbuild when the first worker starts (about 80 KB, tens of milliseconds, once per
+ * process). A worker thread does not inherit the tsx loader the process runs under; loading
+ * tsx in the worker instead cost it 30 - 50 MB more memory and a slower start.
+ */
+let workerModule: URL | null = null;
 
-function takeIdle(): Worker | undefined {
-  const worker = idle.pop();
-  if (worker) {
-    clearTimeout(idleTimers.get(worker));
-    idleTimers.delete(worker);
-  }
-  return worker;
-}
-
-function keepIdle(worker: Worker): void {
-  worker.unref();
-  idle.push(worker);
-  const timer = setTimeout(() => {
-    idleTimers.delete(worker);
-    const at = idle.indexOf(worker);
-    if (at !== -1) idle.splice(at, 1);
-    void worker.terminate();
-  }, IDLE_MS);
-  timer.unref();
-  idleTimers.set(worker, timer);
+/** Bundles the worker's code (see workerModule); its metafile says what went in. */
+export function bundleWorker(): { code: string; metafile: Metafile } {
+  const result = buildSync({
+    entryPoints: [fileURLToPath(new URL('./parse-worker.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return { code: result.outputFiles[0]!.text, metafile: result.metafile };
 }
 
 function startWorker(): Worker {
-  // A .js entry: it loads this TypeScript through tsx, which a worker does not inherit.
-  const worker = new Worker(
-    process.env.PW ? new URL(process.env.PW) : new URL('./parse-worker.entry.js', import.meta.url),
+  workerModule ??= new URL(
+    `data:text/javascript;base64,${Buffer.from(bundleWorker().code).toString('base64')}`,
   );
-  // An idle worker must not keep the process alive, nor stay in the pool once it has exited.
-  worker.unref();
-  worker.once('exit', () => {
-    const at = idle.indexOf(worker);
-    if (at !== -1) idle.splice(at, 1);
-  });
-  return worker;
+  return new Worker(workerModule);
 }
 
 /**
@@ -95,8 +84,9 @@ export function readLedgerInWorker(
 ): { pieces: AsyncGenerator<Uint8Array>; reading: () => WorkerReading } {
   let result: WorkerReading | null = null;
   async function* pieces(): AsyncGenerator<Uint8Array> {
-    const worker = takeIdle() ?? startWorker();
-    worker.ref();
+    // A worker of its own, stopped when the file is read: its heap (100 MB and more after a
+    // large file) goes with it, and a bundled worker starts in some 50 ms.
+    const worker = startWorker();
     const inbox: FromWorker[] = [];
     // Set from the worker's events and the feeding loop, read here.
     const problems: { worker: Error | null; feed: Error | null } = { worker: null, feed: null };
@@ -128,7 +118,7 @@ export function readLedgerInWorker(
     let finished = false;
 
     // The bytes go over as they arrive, a few megabytes ahead of the reading at most.
-    const feeding = (async () => {
+    void (async () => {
       try {
         for await (const chunk of bytes) {
           while (ahead > BYTES_AHEAD && problems.worker === null && !finished) await next();
@@ -176,21 +166,11 @@ export function readLedgerInWorker(
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
-      // Only a worker that read a file to its end is kept (after a rejected file the source may
-      // still be sending).
-      const clean = result !== null && problems.worker === null && problems.feed === null;
       finished = true;
       notify();
-      if (clean && idle.length < KEEP_IDLE) {
-        // The worker had every byte ('done' comes after 'end'): the feeding has ended.
-        await feeding;
-        keepIdle(worker);
-      } else {
-        // Not waiting for the feeding: a source that is slow to send its next chunk (a client
-        // still uploading) must not hold the transaction open. It stops at that chunk.
-        // A worker stopped part way (the COPY failed, the client went away) goes.
-        await worker.terminate();
-      }
+      // Not waiting for the feeding: a source that is slow to send its next chunk (a client
+      // still uploading) must not hold the transaction open. It stops at that chunk.
+      await worker.terminate();
     }
   }
   return {
