@@ -24,7 +24,8 @@ type Db = Kysely<DB> | Transaction<DB>;
 
 /**
  * Suppliers tagged per batch: keeps each look-up's key list, and memory, bounded (the 20,000
- * new suppliers of a large upload in one batch took some 70 MB of heap at once, in 5,000s 40).
+ * new suppliers of a large upload in one batch took some 70 MB of heap at once; in batches of
+ * 5,000, 40 - 55 MB).
  */
 const BATCH = 5_000;
 
