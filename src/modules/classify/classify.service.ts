@@ -23,11 +23,11 @@ import {
 type Db = Kysely<DB> | Transaction<DB>;
 
 /**
- * Suppliers tagged per batch: keeps each look-up's key list, and memory, bounded (the 20,000
- * new suppliers of a large upload in one batch took some 70 MB of heap at once; in batches of
- * 5,000, 40 - 55 MB).
+ * Suppliers tagged per batch: keeps each look-up's key list, and memory, bounded. Smaller
+ * batches measured worse: at 5,000, re-tagging 100,000 suppliers took 17.3 s against 13.6 s,
+ * for some 25 MB less heap while an upload tags its 20,000 new suppliers.
  */
-const BATCH = 5_000;
+const BATCH = 20_000;
 
 /**
  * Recomputes the tags of an organisation's suppliers (those given, or all) from everything they
