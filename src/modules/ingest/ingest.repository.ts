@@ -66,6 +66,20 @@ export async function copyPaymentFiles(db: Db, files: AsyncIterable<Uint8Array>)
   return bulkCopyBinary(db, 'payments', PAYMENT_COPY_COLUMNS, files);
 }
 
+/** Columns of `unpaid_invoices` in the order they are copied. */
+const UNPAID_INVOICE_COLUMNS = [
+  'org_id',
+  'upload_id',
+  'line',
+  'supplier_name',
+  'supplier_ref',
+  'supplier_key',
+  'invoice_number',
+  'invoice_received_date',
+  'amount_pence',
+  'in_scope',
+] as const;
+
 /** Stores an upload's invoices received and not yet paid. */
 export async function copyUnpaidInvoices(
   db: Transaction<DB>,
@@ -76,7 +90,7 @@ export async function copyUnpaidInvoices(
   if (invoices.length === 0) return 0;
   const prefix = uploadRowPrefix(orgId, uploadId);
   const files = binaryCopyFiles<UnpaidInvoice>([invoices], (writer, u) => {
-    writer.row(10);
+    writer.row(UNPAID_INVOICE_COLUMNS.length);
     writer.bytes(prefix);
     writer.int4(u.line);
     writer.text(u.supplierName);
@@ -87,23 +101,7 @@ export async function copyUnpaidInvoices(
     writer.int8(u.amountPence);
     writer.bool(u.inScope);
   });
-  return bulkCopyBinary(
-    db,
-    'unpaid_invoices',
-    [
-      'org_id',
-      'upload_id',
-      'line',
-      'supplier_name',
-      'supplier_ref',
-      'supplier_key',
-      'invoice_number',
-      'invoice_received_date',
-      'amount_pence',
-      'in_scope',
-    ],
-    files,
-  );
+  return bulkCopyBinary(db, 'unpaid_invoices', UNPAID_INVOICE_COLUMNS, files);
 }
 
 /** A finished upload of the same file, if there is one. */
@@ -316,6 +314,19 @@ export async function sumPayments(
   return query.executeTakeFirstOrThrow();
 }
 
+/** Columns of `spend_summary` in the order they are copied. */
+const SPEND_SUMMARY_COLUMNS = [
+  'org_id',
+  'upload_id',
+  'month',
+  'supplier_key',
+  'redacted',
+  'expense_area',
+  'expense_type',
+  'amount_pence',
+  'payment_count',
+] as const;
+
 /** Writes an upload's spend summary cells (aggregated while the file was read), straight as binary COPY. */
 export async function copySpendSummary(
   db: Transaction<DB>,
@@ -332,7 +343,7 @@ export async function copySpendSummary(
   const types = cells.types.map(text);
   const { supplier, month, area, type, redacted, pence, count } = cells;
   const files = binaryCopyFiles<number>([range(cells.size)], (writer, i) => {
-    writer.row(9);
+    writer.row(SPEND_SUMMARY_COLUMNS.length);
     writer.bytes(prefix);
     writer.bytes(months[month[i]!]!);
     writer.bytes(suppliers[supplier[i]!]!);
@@ -342,22 +353,7 @@ export async function copySpendSummary(
     writer.int8(pence[i]!);
     writer.int4(count[i]!);
   });
-  return bulkCopyBinary(
-    db,
-    'spend_summary',
-    [
-      'org_id',
-      'upload_id',
-      'month',
-      'supplier_key',
-      'redacted',
-      'expense_area',
-      'expense_type',
-      'amount_pence',
-      'payment_count',
-    ],
-    files,
-  );
+  return bulkCopyBinary(db, 'spend_summary', SPEND_SUMMARY_COLUMNS, files);
 }
 
 /** Rebuilds an upload's spend summary from its stored payments (after overlapping rows were removed). */
