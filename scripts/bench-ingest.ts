@@ -34,8 +34,7 @@ import {
   type Database,
 } from '../src/db/create-db.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { encodeCopyRow, type CopyRow } from '../src/db/bulk-copy.ts';
-import { BINARY_COPY_HEADER, BINARY_COPY_TRAILER } from '../src/db/copy-binary.ts';
+import { binaryStream, encodeCopyRow, pgliteBlob, type CopyRow } from '../src/db/bulk-copy.ts';
 import {
   encodePayments,
   PAYMENT_COPY_COLUMNS,
@@ -161,7 +160,7 @@ async function rawCopy(
     // The text file as it is; the binary files joined under one header.
     const source =
       format === 'binary'
-        ? Readable.from(joinedBinary(binaryFiles(file)))
+        ? Readable.from(binaryStream(binaryFiles(file)))
         : createReadStream(file, { highWaterMark: 1024 * 1024 });
     await pipeline(source, stream);
     await client.query('COMMIT');
@@ -174,8 +173,9 @@ async function rawCopy(
   const started = performance.now();
   await pglite.transaction(async (tx) => {
     for await (const bytes of format === 'binary' ? binaryFiles(file) : textFiles(file)) {
+      // As uploads send them: a whole buffer is read as it is, without a copy into a Blob.
       const result = await tx.query(`${copySql} '/dev/blob'${options}`, [], {
-        blob: new Blob([bytes]),
+        blob: pgliteBlob(bytes),
       });
       rows += result.affectedRows ?? 0;
     }
@@ -210,14 +210,6 @@ async function* binaryFiles(file: string): AsyncGenerator<Buffer> {
   } finally {
     await handle.close();
   }
-}
-
-/** Binary COPY files as one stream: one header, the rows of every file, one trailer. */
-async function* joinedBinary(files: AsyncIterable<Buffer>): AsyncGenerator<Uint8Array> {
-  yield BINARY_COPY_HEADER;
-  for await (const bytes of files)
-    yield bytes.subarray(BINARY_COPY_HEADER.length, bytes.length - BINARY_COPY_TRAILER.length);
-  yield BINARY_COPY_TRAILER;
 }
 
 /**

@@ -156,16 +156,10 @@ async function runCopy(
   let copied = 0;
   /** One COPY of one in-memory file: these bytes. */
   const copyFile = async (bytes: Uint8Array) => {
-    // Bytes that are a whole buffer are read as they are (no copy into a Blob). PGlite only
-    // calls arrayBuffer() on the blob it is given.
-    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    const blob = whole
-      ? ({ arrayBuffer: () => Promise.resolve(bytes.buffer) } as unknown as Blob)
-      : new Blob([bytes]);
     const result = await target.pglite.query(
       `COPY ${job.table} (${columnList}) FROM '/dev/blob'${options}`,
       [],
-      { blob },
+      { blob: pgliteBlob(bytes) },
     );
     copied += result.affectedRows ?? 0;
   };
@@ -207,8 +201,19 @@ async function runCopy(
   return copied;
 }
 
+/**
+ * Bytes as the blob a PGlite COPY FROM '/dev/blob' reads. Bytes that are a whole buffer are
+ * read as they are (no copy into a Blob): PGlite only calls arrayBuffer() on the blob it is given.
+ */
+export function pgliteBlob(bytes: Uint8Array): Blob {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return whole
+    ? ({ arrayBuffer: () => Promise.resolve(bytes.buffer) } as unknown as Blob)
+    : new Blob([bytes]);
+}
+
 /** Binary COPY files as one stream for COPY FROM STDIN: one header, every file's rows, one trailer. */
-async function* binaryStream(
+export async function* binaryStream(
   files: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
 ): AsyncGenerator<Uint8Array> {
   yield BINARY_COPY_HEADER;
