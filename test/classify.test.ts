@@ -437,20 +437,19 @@ describe('classification', () => {
 });
 
 describe('a ledger supplier seen again', () => {
-  const ledger = (date: string, name: string, company: string) =>
-    'Payment Date,Supplier ID,Supplier Name,Supplier Registered Company Number,Net Amount\n' +
-    `${date},S020,${name},${company},80.00\n`;
-
-  it('takes the name the latest ledger writes and a company number given later, and keeps it when a ledger leaves it out', async () => {
-    const june = await uploadCsv(
+  /** A one-payment ledger for supplier S020, uploaded as `filename`: the response. */
+  const upload = (filename: string, date: string, name: string, company: string) =>
+    uploadCsv(
       t,
       finance,
       'wigan',
-      ledger('01/06/2023', 'Hindley Green Joinery', ''),
-      {
-        filename: 'june.csv',
-      },
+      'Payment Date,Supplier ID,Supplier Name,Supplier Registered Company Number,Net Amount\n' +
+        `${date},S020,${name},${company},80.00\n`,
+      { filename },
     );
+
+  it('takes the name the latest ledger writes and a company number given later, and keeps it when a ledger leaves it out', async () => {
+    const june = await upload('june.csv', '01/06/2023', 'Hindley Green Joinery', '');
     expect(june.statusCode, june.body).toBe(201);
     expect(await supplier('S020')).toMatchObject({
       name: 'Hindley Green Joinery',
@@ -458,15 +457,7 @@ describe('a ledger supplier seen again', () => {
     });
     expect(values(await supplier('S020')).local).toBeNull();
 
-    const july = await uploadCsv(
-      t,
-      finance,
-      'wigan',
-      ledger('01/07/2023', 'Hindley Green Joinery Ltd', '09876543'),
-      {
-        filename: 'july.csv',
-      },
-    );
+    const july = await upload('july.csv', '01/07/2023', 'Hindley Green Joinery Ltd', '09876543');
     expect(july.statusCode, july.body).toBe(201);
     const renamed = await supplier('S020');
     expect(renamed).toMatchObject({
@@ -475,15 +466,7 @@ describe('a ledger supplier seen again', () => {
     });
     expect(renamed.tags.local).toMatchObject({ value: true, source: 'companies-house' });
 
-    const august = await uploadCsv(
-      t,
-      finance,
-      'wigan',
-      ledger('01/08/2023', 'Hindley Green Joinery Ltd', ''),
-      {
-        filename: 'august.csv',
-      },
-    );
+    const august = await upload('august.csv', '01/08/2023', 'Hindley Green Joinery Ltd', '');
     expect(august.statusCode, august.body).toBe(201);
     const again = await supplier('S020', 2023);
     expect(again).toMatchObject({
