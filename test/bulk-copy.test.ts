@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/create-db.ts';
-import { bulkCopy, bulkCopyBinary, type CopyRow } from '../src/db/bulk-copy.ts';
+import { bulkCopy, bulkCopyBinary, bulkCopyRows, type CopyRow } from '../src/db/bulk-copy.ts';
 import { BinaryCopyWriter } from '../src/db/copy-binary.ts';
-import { createTestDatabase } from './helpers/test-db.ts';
+import { createTestDatabase, testDbKind } from './helpers/test-db.ts';
 
 let database: Database;
 beforeAll(async () => {
@@ -211,5 +211,64 @@ describe('bulkCopyBinary', () => {
         .execute((trx) => bulkCopyBinary(trx, 'copy_binary', COLUMNS, nul())),
     ).rejects.toThrow(/0x00/);
     expect((await binaryStats()).rows[0]?.rows).toBe(30_000n);
+  });
+
+  it('hands each file back once PGlite has read it, and never on PostgreSQL', async () => {
+    const sent: Uint8Array[] = [];
+    const released: number[] = [];
+    async function* tracked() {
+      for await (const file of files(10_000)) {
+        // A file is handed back after the COPY that read it, before the next is asked for.
+        if (testDbKind === 'pglite') expect(released.length).toBe(sent.length);
+        sent.push(file);
+        yield file;
+      }
+    }
+    await expect(
+      database.db.transaction().execute(async (trx) => {
+        const count = await bulkCopyBinary(trx, 'copy_binary', COLUMNS, tracked(), {
+          release: (file) => released.push(sent.indexOf(file)),
+        });
+        expect(count).toBe(10_000);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(sent.length).toBeGreaterThan(10);
+    expect(released).toEqual(testDbKind === 'pglite' ? sent.map((_, i) => i) : []);
+    expect((await binaryStats()).rows[0]?.rows).toBe(30_000n);
+  });
+});
+
+describe('bulkCopyRows', () => {
+  it('writes items as binary rows into reused buffers, every row exact', async () => {
+    await sql`CREATE TABLE copy_rows (id bigint, label text)`.execute(database.db);
+    const ids = Array.from({ length: 200_000 }, (_, i) => i + 1);
+    const copied = await database.db.transaction().execute((trx) =>
+      bulkCopyRows(
+        trx,
+        'copy_rows',
+        ['id', 'label'],
+        [ids.slice(0, 70_000), ids.slice(70_000)],
+        (writer, id) => {
+          writer.row(2);
+          writer.int8(id);
+          writer.text(`Supplier ${id} ${'x'.repeat(id % 50)}`);
+        },
+      ),
+    );
+    expect(copied).toBe(200_000);
+    // A buffer written over before PGlite had read it would show here as a wrong sum or label.
+    const { rows } = await sql<{ rows: bigint; total: bigint; chars: bigint; last: string }>`
+      SELECT count(*) AS rows, sum(id)::bigint AS total,
+             sum(length(label))::bigint AS chars,
+             (SELECT label FROM copy_rows WHERE id = 199999) AS last
+      FROM copy_rows`.execute(database.db);
+    const chars = ids.reduce((n, id) => n + `Supplier ${id} `.length + (id % 50), 0);
+    expect(rows[0]).toEqual({
+      rows: 200_000n,
+      total: 20_000_100_000n,
+      chars: BigInt(chars),
+      last: `Supplier 199999 ${'x'.repeat(199_999 % 50)}`,
+    });
   });
 });

@@ -4,19 +4,17 @@ import type { PGlite } from '@electric-sql/pglite';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { BINARY_COPY_HEADER, BINARY_COPY_TRAILER } from './copy-binary.ts';
+import {
+  BINARY_COPY_HEADER,
+  BINARY_COPY_TRAILER,
+  binaryCopyFiles,
+  CopyFileBuffers,
+  ResizableArrayBuffer,
+  type BinaryCopyWriter,
+} from './copy-binary.ts';
 
 export type CopyValue = string | number | bigint | boolean | null | undefined;
 export type CopyRow = readonly CopyValue[];
-
-/** ES2024's resizable ArrayBuffer: Node 20 has it, the ES2023 library this code compiles with does not. */
-interface ResizableArrayBuffer extends ArrayBuffer {
-  resize(byteLength: number): void;
-}
-const ResizableArrayBuffer = ArrayBuffer as unknown as new (
-  byteLength: number,
-  options: { maxByteLength: number },
-) => ResizableArrayBuffer;
 
 /** How the client under a pool copies: streaming COPY on PostgreSQL, /dev/blob chunks on PGlite. */
 export type CopyTarget = { kind: 'postgres' } | { kind: 'pglite'; pglite: PGlite };
@@ -27,6 +25,8 @@ interface CopyJob {
   /** Text format: whole lines per string. Binary: each piece a whole file (see copy-binary.ts). */
   pieces: AsyncIterable<string> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   format: 'text' | 'binary';
+  /** Binary: handed each file once the database has read it (see bulkCopyBinary). */
+  release?: (file: Uint8Array) => void;
 }
 
 /*
@@ -78,15 +78,36 @@ export async function bulkCopyText<DB>(
 /**
  * As bulkCopy, for rows already in binary COPY format (the hot ingest path): `files` are whole
  * binary COPY files written by BinaryCopyWriter, each at most about a megabyte, with their
- * fields in `columns` order.
+ * fields in `columns` order. On PGlite each file is handed to `release` once it has been read,
+ * so its buffer can be written into again (CopyFileBuffers). Never on PostgreSQL: its stream may
+ * still hold a file when the next is asked for.
  */
 export async function bulkCopyBinary<DB>(
   db: Kysely<DB> | Transaction<DB>,
   table: string,
   columns: readonly string[],
   files: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: { release?: (file: Uint8Array) => void } = {},
 ): Promise<number> {
-  return runCopyJob(db, { table, columns, pieces: files, format: 'binary' });
+  return runCopyJob(db, { table, columns, pieces: files, format: 'binary', ...options });
+}
+
+/**
+ * Loads items into `table` as binary COPY rows that `write` writes (see BinaryCopyWriter), in
+ * files of about a megabyte. On PGlite each file's buffer is written into again once the
+ * database has read it (CopyFileBuffers), so a large load leaves a few buffers, not hundreds.
+ */
+export async function bulkCopyRows<DB, T>(
+  db: Kysely<DB> | Transaction<DB>,
+  table: string,
+  columns: readonly string[],
+  batches: AsyncIterable<Iterable<T>> | Iterable<Iterable<T>>,
+  write: (writer: BinaryCopyWriter, item: T) => void,
+): Promise<number> {
+  const buffers = new CopyFileBuffers();
+  return bulkCopyBinary(db, table, columns, binaryCopyFiles(batches, write, buffers), {
+    release: (file) => buffers.give(file.buffer),
+  });
 }
 
 async function runCopyJob<DB>(db: Kysely<DB> | Transaction<DB>, job: CopyJob): Promise<number> {
@@ -165,8 +186,11 @@ async function runCopy(
   };
   if (binary) {
     // Each binary file is a COPY of its own, as it is.
-    for await (const piece of job.pieces as AsyncIterable<Uint8Array> | Iterable<Uint8Array>)
+    for await (const piece of job.pieces as AsyncIterable<Uint8Array> | Iterable<Uint8Array>) {
       await copyFile(checkedBinaryFile(piece));
+      // Read to its end and let go (PGlite keeps no reference once the COPY has finished).
+      job.release?.(piece);
+    }
     return copied;
   }
   // Text pieces are encoded straight into one resizable buffer, shrunk to the bytes written

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   BINARY_COPY_HEADER,
   BINARY_COPY_TRAILER,
+  binaryCopyFiles,
   BinaryCopyWriter,
+  CopyFileBuffers,
   daysFromCivil,
 } from './copy-binary.ts';
 
@@ -102,5 +104,67 @@ describe('BinaryCopyWriter', () => {
     expect(file.length).toBe(19 + 2 + 8 + 4 + 200_000 + 2);
     expect(hex(file.subarray(19, 29))).toBe('0002' + '00000004' + '00000007');
     expect(Buffer.from(file.subarray(33, 33 + 200_000)).toString('utf8')).toBe(long);
+  });
+});
+
+describe('CopyFileBuffers', () => {
+  /** `count` rows of one int8 each, as files of about a megabyte (in `buffers` when given). */
+  const ints = (count: number, buffers?: CopyFileBuffers) =>
+    binaryCopyFiles(
+      [Array.from({ length: count }, (_, i) => i)],
+      (writer, i) => {
+        writer.row(1);
+        writer.int8(i);
+      },
+      buffers,
+    );
+
+  it('writes each file into a buffer of exactly its size, given back and written into again', async () => {
+    const buffers = new CopyFileBuffers();
+    const seen = new Set<ArrayBufferLike>();
+    const lengths: number[] = [];
+    for await (const file of ints(250_000, buffers)) {
+      // The whole buffer, as a transfer to another thread and PGlite's COPY need.
+      expect(file.byteOffset).toBe(0);
+      expect(file.buffer.byteLength).toBe(file.byteLength);
+      seen.add(file.buffer);
+      lengths.push(file.byteLength);
+      buffers.give(file.buffer);
+    }
+    // 250,000 rows of 14 bytes: four files, all in the one buffer, each resized to its file.
+    expect(lengths.length).toBe(4);
+    expect(lengths.slice(0, 3).every((n) => n > 1024 * 1024)).toBe(true);
+    expect(lengths.reduce((a, b) => a + b)).toBe(250_000 * 14 + 4 * (19 + 2));
+    expect(seen.size).toBe(1);
+    expect(buffers.spareCount).toBe(1);
+  });
+
+  it('gives the same bytes as files of their own', async () => {
+    const buffers = new CopyFileBuffers();
+    const reused: string[] = [];
+    for await (const file of ints(200_000, buffers)) {
+      reused.push(hex(file));
+      buffers.give(file.buffer);
+    }
+    const own: string[] = [];
+    for await (const file of ints(200_000)) own.push(hex(file));
+    expect(reused.length).toBe(3);
+    expect(reused).toEqual(own);
+  });
+
+  it('gives a file larger than its buffers one of its own, and keeps only its own kind', () => {
+    const buffers = new CopyFileBuffers();
+    const writer = new BinaryCopyWriter(64);
+    writer.row(1);
+    writer.text('x'.repeat(2 * 1024 * 1024));
+    const large = writer.take(buffers)!;
+    expect(large.byteLength).toBe(19 + 2 + 4 + 2 * 1024 * 1024 + 2);
+    buffers.give(large.buffer);
+    buffers.give(new ArrayBuffer(1024));
+    expect(buffers.spareCount).toBe(0);
+    // At most a few spare: a reader has only a few files in flight.
+    const files = Array.from({ length: 12 }, () => buffers.file(100)!);
+    for (const file of files) buffers.give(file.buffer);
+    expect(buffers.spareCount).toBe(8);
   });
 });

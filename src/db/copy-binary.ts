@@ -22,6 +22,8 @@ export const BINARY_COPY_TRAILER: Uint8Array = Uint8Array.from([0xff, 0xff]);
 
 /** Files are cut after the row that takes them to this many bytes (rows are never split). */
 const FILE_BYTES = 1024 * 1024;
+/** What a writer's buffer holds before it must grow: a file, and the row that took it past its size. */
+const WRITER_BYTES = FILE_BYTES + 64 * 1024;
 /** PostgreSQL's dates count days from 2000-01-01. */
 const POSTGRES_EPOCH_DAYS = daysFromCivil(2000, 1, 1);
 const TWO_32 = 2 ** 32;
@@ -37,7 +39,7 @@ export class BinaryCopyWriter {
   private rows = 0;
 
   constructor(private readonly fileBytes = FILE_BYTES) {
-    this.buf = Buffer.allocUnsafe(fileBytes + Math.min(fileBytes, 64 * 1024));
+    this.buf = Buffer.allocUnsafe(fileBytes + Math.min(fileBytes, WRITER_BYTES - FILE_BYTES));
     this.buf.set(BINARY_COPY_HEADER, 0);
   }
 
@@ -153,17 +155,19 @@ export class BinaryCopyWriter {
 
   /**
    * The rows written since the last take(), as one whole file in a buffer of its own (so it
-   * can be transferred to another thread); null when there are none.
+   * can be transferred to another thread), one of `buffers`' when given; null when there are
+   * none.
    */
-  take(): Uint8Array | null {
+  take(buffers?: CopyFileBuffers): Uint8Array | null {
     if (this.rows === 0) return null;
     this.room(2);
     this.buf.set(BINARY_COPY_TRAILER, this.at);
-    const file = Buffer.allocUnsafeSlow(this.at + 2);
-    this.buf.copy(file, 0, 0, this.at + 2);
+    const length = this.at + 2;
+    const file = buffers?.file(length) ?? new Uint8Array(Buffer.allocUnsafeSlow(length).buffer);
+    file.set(this.buf.subarray(0, length));
     this.at = BINARY_COPY_HEADER.length;
     this.rows = 0;
-    return new Uint8Array(file.buffer, 0, file.length);
+    return file;
   }
 
   private nullField(): void {
@@ -190,22 +194,76 @@ export class BinaryCopyWriter {
   }
 }
 
+/** ES2024's resizable ArrayBuffer: Node 20 has it, the ES2023 library this code compiles with does not. */
+export interface ResizableArrayBuffer extends ArrayBuffer {
+  readonly resizable: boolean;
+  readonly maxByteLength: number;
+  resize(byteLength: number): void;
+}
+export const ResizableArrayBuffer = ArrayBuffer as unknown as new (
+  byteLength: number,
+  options: { maxByteLength: number },
+) => ResizableArrayBuffer;
+
+/** Spare buffers kept, at most: a reader has a few files in flight, not more. */
+const SPARE_BUFFERS = 8;
+
+/**
+ * Buffers for COPY files, given back once the database has read them (see bulkCopyBinary's
+ * `release`) and written into again. A 1M-row upload writes some 180 files of a megabyte:
+ * each in a new buffer, those already read waited for the garbage collector, 50 - 90 MB of
+ * them at once, and a worker thread's allocator kept much of what they freed. Each buffer is
+ * resizable (up to a file and a row) and resized to its file, so a file is always its whole
+ * buffer, as a transfer to another thread and PGlite's COPY (which reads a buffer to its end)
+ * need. A file larger than that gets a buffer of its own, not kept.
+ */
+export class CopyFileBuffers {
+  private readonly spare: ResizableArrayBuffer[] = [];
+
+  /** A file of `length` bytes to write into: a spare buffer, a new one, or null when too large for one. */
+  file(length: number): Uint8Array | null {
+    if (length > WRITER_BYTES) return null;
+    const buffer =
+      this.spare.pop() ?? new ResizableArrayBuffer(length, { maxByteLength: WRITER_BYTES });
+    buffer.resize(length);
+    return new Uint8Array(buffer);
+  }
+
+  /** A file's buffer, read and no longer needed; kept if it is one of these buffers. */
+  give(buffer: ArrayBufferLike): void {
+    const resizable = buffer as ResizableArrayBuffer;
+    if (
+      resizable.resizable === true &&
+      resizable.maxByteLength === WRITER_BYTES &&
+      this.spare.length < SPARE_BUFFERS
+    )
+      this.spare.push(resizable);
+  }
+
+  /** Spare buffers held (for tests). */
+  get spareCount(): number {
+    return this.spare.length;
+  }
+}
+
 /**
  * Rows written by `write`, one an item, as whole files of about a megabyte; the items come in
  * batches (a ledger's rows as the file is read, or one array), cut into files regardless.
+ * With `buffers`, files are written into its buffers (given back as the database reads them).
  */
 export async function* binaryCopyFiles<T>(
   batches: AsyncIterable<Iterable<T>> | Iterable<Iterable<T>>,
   write: (writer: BinaryCopyWriter, item: T) => void,
+  buffers?: CopyFileBuffers,
 ): AsyncGenerator<Uint8Array> {
   const writer = new BinaryCopyWriter();
   for await (const batch of batches) {
     for (const item of batch) {
       write(writer, item);
-      if (writer.full) yield writer.take()!;
+      if (writer.full) yield writer.take(buffers)!;
     }
   }
-  const last = writer.take();
+  const last = writer.take(buffers);
   if (last) yield last;
 }
 

@@ -1,10 +1,10 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { bulkCopyBinary } from '../../db/bulk-copy.ts';
-import { binaryCopyFiles, BinaryCopyWriter } from '../../db/copy-binary.ts';
+import { bulkCopyBinary, bulkCopyRows } from '../../db/bulk-copy.ts';
+import { BinaryCopyWriter } from '../../db/copy-binary.ts';
 import type { DB, UploadKind, UploadsTable } from '../../db/schema.ts';
 import type { LedgerField, LedgerRow, UnpaidInvoice } from './ledger-csv.ts';
 import type { SummaryCellTable } from './ledger-summary.ts';
-import { encodePayments, PAYMENT_COPY_COLUMNS, uploadRowPrefix } from './payment-copy.ts';
+import { PAYMENT_COPY_COLUMNS, uploadRowPrefix, writePaymentRow } from './payment-copy.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 export type UploadRow = Selectable<UploadsTable>;
@@ -58,12 +58,21 @@ export async function copyPayments(
   prefix: Uint8Array,
   batches: AsyncIterable<readonly LedgerRow[]>,
 ): Promise<number> {
-  return copyPaymentFiles(db, encodePayments(prefix, batches));
+  return bulkCopyRows(db, 'payments', PAYMENT_COPY_COLUMNS, batches, (writer, row) =>
+    writePaymentRow(writer, prefix, row),
+  );
 }
 
-/** Streams payments already written as binary COPY files (see encodePayments). */
-export async function copyPaymentFiles(db: Db, files: AsyncIterable<Uint8Array>): Promise<number> {
-  return bulkCopyBinary(db, 'payments', PAYMENT_COPY_COLUMNS, files);
+/**
+ * Streams payments already written as binary COPY files (see encodePayments); `release` is
+ * handed each file once it has been read (see bulkCopyBinary).
+ */
+export async function copyPaymentFiles(
+  db: Db,
+  files: AsyncIterable<Uint8Array>,
+  release?: (file: Uint8Array) => void,
+): Promise<number> {
+  return bulkCopyBinary(db, 'payments', PAYMENT_COPY_COLUMNS, files, { release });
 }
 
 /** Columns of `unpaid_invoices` in the order they are copied. */
@@ -89,19 +98,24 @@ export async function copyUnpaidInvoices(
 ): Promise<number> {
   if (invoices.length === 0) return 0;
   const prefix = uploadRowPrefix(orgId, uploadId);
-  const files = binaryCopyFiles<UnpaidInvoice>([invoices], (writer, u) => {
-    writer.row(UNPAID_INVOICE_COLUMNS.length);
-    writer.bytes(prefix);
-    writer.int4(u.line);
-    writer.text(u.supplierName);
-    writer.text(u.supplierRef);
-    writer.text(u.supplierKey);
-    writer.text(u.invoiceNumber);
-    writer.date(u.invoiceReceivedDate);
-    writer.int8(u.amountPence);
-    writer.bool(u.inScope);
-  });
-  return bulkCopyBinary(db, 'unpaid_invoices', UNPAID_INVOICE_COLUMNS, files);
+  return bulkCopyRows<DB, UnpaidInvoice>(
+    db,
+    'unpaid_invoices',
+    UNPAID_INVOICE_COLUMNS,
+    [invoices],
+    (writer, u) => {
+      writer.row(UNPAID_INVOICE_COLUMNS.length);
+      writer.bytes(prefix);
+      writer.int4(u.line);
+      writer.text(u.supplierName);
+      writer.text(u.supplierRef);
+      writer.text(u.supplierKey);
+      writer.text(u.invoiceNumber);
+      writer.date(u.invoiceReceivedDate);
+      writer.int8(u.amountPence);
+      writer.bool(u.inScope);
+    },
+  );
 }
 
 /** A finished upload of the same file, if there is one. */
@@ -342,18 +356,23 @@ export async function copySpendSummary(
   const areas = cells.areas.map(text);
   const types = cells.types.map(text);
   const { supplier, month, area, type, redacted, pence, count } = cells;
-  const files = binaryCopyFiles<number>([range(cells.size)], (writer, i) => {
-    writer.row(SPEND_SUMMARY_COLUMNS.length);
-    writer.bytes(prefix);
-    writer.bytes(months[month[i]!]!);
-    writer.bytes(suppliers[supplier[i]!]!);
-    writer.bool(redacted[i] !== 0);
-    writer.bytes(areas[area[i]!]!);
-    writer.bytes(types[type[i]!]!);
-    writer.int8(pence[i]!);
-    writer.int4(count[i]!);
-  });
-  return bulkCopyBinary(db, 'spend_summary', SPEND_SUMMARY_COLUMNS, files);
+  return bulkCopyRows<DB, number>(
+    db,
+    'spend_summary',
+    SPEND_SUMMARY_COLUMNS,
+    [range(cells.size)],
+    (writer, i) => {
+      writer.row(SPEND_SUMMARY_COLUMNS.length);
+      writer.bytes(prefix);
+      writer.bytes(months[month[i]!]!);
+      writer.bytes(suppliers[supplier[i]!]!);
+      writer.bool(redacted[i] !== 0);
+      writer.bytes(areas[area[i]!]!);
+      writer.bytes(types[type[i]!]!);
+      writer.int8(pence[i]!);
+      writer.int4(count[i]!);
+    },
+  );
 }
 
 /** Rebuilds an upload's spend summary from its stored payments (after overlapping rows were removed). */

@@ -378,7 +378,7 @@ async function streamPayments(
       mapping: request.mapping,
       onProgress: request.onProgress,
     });
-    await repo.copyPaymentFiles(trx, read.pieces);
+    await repo.copyPaymentFiles(trx, read.pieces, read.release);
     const { file, summary } = read.reading();
     return { file: ledgerFactsOf(file), summary };
   }

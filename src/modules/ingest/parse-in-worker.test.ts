@@ -128,6 +128,27 @@ describe('readLedgerInWorker', () => {
     expect(progress.at(-1)).toBe(60_000);
   });
 
+  it('writes later files into the buffers handed back, and every byte is as read here', async () => {
+    const chunks = ledgerBytes(60_000);
+    const here = await readHere(chunks);
+    const read = readLedgerInWorker(chunks, { prefix: PREFIX });
+    const files: Buffer[] = [];
+    for await (const piece of read.pieces) {
+      // One of the worker's CopyFileBuffers (resizable), copied before it goes back: handed
+      // back, it is the worker's again (detached here).
+      expect((piece.buffer as ArrayBuffer & { resizable: boolean }).resizable).toBe(true);
+      files.push(Buffer.from(piece));
+      read.release(piece);
+      expect(piece.byteLength).toBe(0);
+    }
+    expect(Buffer.concat(files).equals(Buffer.concat(here.files))).toBe(true);
+    expect(rowsIn(files)).toBe(60_000);
+    expect(read.reading().file).toEqual(here.file);
+    expect(files.length).toBeGreaterThan(4);
+    // Once the file is read the worker is gone: a file handed back after is simply dropped.
+    expect(() => read.release(new Uint8Array(8))).not.toThrow();
+  });
+
   it('hands back row errors with their row and column, for the upload to judge whole', async () => {
     const chunks = [
       Buffer.from(

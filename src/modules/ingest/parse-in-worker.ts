@@ -25,7 +25,9 @@ export type ToWorker =
   | { type: 'start'; prefix: Uint8Array; mapping: ExplicitMapping | undefined }
   | { type: 'bytes'; bytes: Uint8Array }
   | { type: 'end' }
-  | { type: 'took' };
+  | { type: 'took' }
+  /** A file's buffer back, once the database has read the file (see CopyFileBuffers). */
+  | { type: 'spent'; buffer: ArrayBuffer };
 
 export type FromWorker =
   | { type: 'consumed'; bytes: number }
@@ -77,16 +79,25 @@ function startWorker(): Worker {
  * (about a megabyte each, see encodePayments) as the bytes stream in; once it has ended, `reading` holds what the
  * file held. A rejected file or a summary limit throws from `pieces` as reading here would
  * (FileRejectedError, SummaryLimitError). `prefix` starts every row (org_id, upload_id: uploadRowPrefix).
+ * `release` sends a file the database has read back to the worker, which writes a later file
+ * into its buffer (CopyFileBuffers); the file is unusable here after.
  */
 export function readLedgerInWorker(
   bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   options: { prefix: Uint8Array; mapping?: ExplicitMapping; onProgress?: (rows: number) => void },
-): { pieces: AsyncGenerator<Uint8Array>; reading: () => WorkerReading } {
+): {
+  pieces: AsyncGenerator<Uint8Array>;
+  release: (file: Uint8Array) => void;
+  reading: () => WorkerReading;
+} {
   let result: WorkerReading | null = null;
+  /** The worker while it reads the file (files released after that go with this thread's garbage). */
+  let reader: Worker | null = null;
   async function* pieces(): AsyncGenerator<Uint8Array> {
     // A worker of its own, stopped when the file is read: its heap (100 MB and more after a
     // large file) goes with it, and a bundled worker starts in some 50 ms.
     const worker = startWorker();
+    reader = worker;
     const inbox: FromWorker[] = [];
     // Set from the worker's events and the feeding loop, read here.
     const problems: { worker: Error | null; feed: Error | null } = { worker: null, feed: null };
@@ -163,6 +174,7 @@ export function readLedgerInWorker(
         }
       }
     } finally {
+      reader = null;
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
@@ -175,6 +187,10 @@ export function readLedgerInWorker(
   }
   return {
     pieces: pieces(),
+    release(file) {
+      const buffer = file.buffer as ArrayBuffer;
+      reader?.postMessage({ type: 'spent', buffer } satisfies ToWorker, [buffer]);
+    },
     reading: () => {
       if (result === null) throw new Error('the file has not been read to its end');
       return result;

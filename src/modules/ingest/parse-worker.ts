@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { CopyFileBuffers } from '../../db/copy-binary.ts';
 import { encodePayments } from './payment-copy.ts';
 import { LedgerFile } from './ledger-file.ts';
 import { LedgerSummary, SummaryLimitError } from './ledger-summary.ts';
@@ -54,6 +55,8 @@ class Inbox implements AsyncIterable<Uint8Array> {
 }
 
 let inbox: Inbox | null = null;
+/** Buffers of files the database has read, sent back by the main thread: the next files are written into them. */
+let buffers = new CopyFileBuffers();
 let taken = 0;
 let waitingForTake: (() => void) | null = null;
 
@@ -65,6 +68,7 @@ port.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'start':
       inbox = new Inbox();
+      buffers = new CopyFileBuffers();
       taken = 0;
       void readFile(inbox, message.prefix, message.mapping);
       break;
@@ -73,6 +77,9 @@ port.on('message', (message: ToWorker) => {
       break;
     case 'end':
       inbox?.end();
+      break;
+    case 'spent':
+      buffers.give(message.buffer);
       break;
     case 'took': {
       taken++;
@@ -99,7 +106,7 @@ async function readFile(
         yield batch;
       }
     }
-    for await (const piece of encodePayments(prefix, summed())) {
+    for await (const piece of encodePayments(prefix, summed(), buffers)) {
       while (sent - taken >= PIECES_AHEAD)
         await new Promise<void>((resolve) => (waitingForTake = resolve));
       sent++;

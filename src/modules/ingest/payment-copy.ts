@@ -1,4 +1,4 @@
-import { binaryCopyFiles, BinaryCopyWriter } from '../../db/copy-binary.ts';
+import { binaryCopyFiles, BinaryCopyWriter, type CopyFileBuffers } from '../../db/copy-binary.ts';
 import type { LedgerRow } from './ledger-csv.ts';
 
 /*
@@ -31,12 +31,16 @@ export const PAYMENT_COPY_COLUMNS = [
   'in_scope',
 ] as const;
 
-/** Batches of ledger rows as binary COPY files of about a megabyte (see writePaymentRow). */
+/**
+ * Batches of ledger rows as binary COPY files of about a megabyte (see writePaymentRow),
+ * written into `buffers` when given.
+ */
 export function encodePayments(
   prefix: Uint8Array,
   batches: AsyncIterable<readonly LedgerRow[]>,
+  buffers?: CopyFileBuffers,
 ): AsyncGenerator<Uint8Array> {
-  return binaryCopyFiles(batches, (writer, row) => writePaymentRow(writer, prefix, row));
+  return binaryCopyFiles(batches, (writer, row) => writePaymentRow(writer, prefix, row), buffers);
 }
 
 /**
