@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The `cwb` command: runs the TypeScript CLI through tsx's loader.
-import { register } from 'tsx/esm/api';
+// The `cwb` command: the TypeScript CLI, bundled at each start (bundle.js) and run by plain Node.js.
+import { bundle } from './bundle.js';
 
-register();
-const { runCli } = await import('../src/cli.ts');
+const { runCli } = await import(await bundle('src/cli.ts'));
 await runCli(process.argv);

@@ -45,7 +45,7 @@ import { ingestLedger } from '../src/modules/ingest/ingest.service.ts';
 import { LedgerFile } from '../src/modules/ingest/ledger-file.ts';
 import { insertOrganisation } from '../src/modules/organisations/organisations.repository.ts';
 import { writeMessyLedger } from './lib/messy-ledger.ts';
-import { ADMIN_URL, benchDatabaseUrl } from './lib/bench.ts';
+import { ADMIN_URL, benchDatabaseUrl, bundledScript } from './lib/bench.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -282,24 +282,17 @@ function child(
 } {
   const out = execFileSync(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      'scripts/bench-ingest.ts',
-      '--phase',
-      phase,
-      '--db',
-      db,
-      '--file',
-      file,
-      ...extra,
-    ],
+    [bundled!, '--phase', phase, '--db', db, '--file', file, ...extra],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
   );
   return JSON.parse(out.trim().split('\n').pop()!) as ReturnType<typeof child>;
 }
 
+/** This script bundled, to run each measured phase as the service runs (see bundledScript). */
+let bundled: string | undefined;
+
 async function main(): Promise<void> {
+  bundled = await bundledScript('scripts/bench-ingest.ts');
   const rows = Number(args.rows);
   mkdirSync(WORK, { recursive: true });
   const messy = path.join(WORK, `ledger-${rows}.csv`);

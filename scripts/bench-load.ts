@@ -173,7 +173,7 @@ let interrupted = false;
 /** Starts `src/server.ts` on the benchmark database and waits for GET /health. */
 async function startServer(port: number, adminToken: string): Promise<ChildProcess> {
   const log = openSync(SERVER_LOG, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['bin/cwb.js', 'serve'], {
     env: {
       ...process.env,
       // Empty means unset: the server then runs on PGlite in CWB_DATA_DIR.

@@ -28,7 +28,7 @@ import { ingestLedger, ingestSuppliers } from '../src/modules/ingest/ingest.serv
 import { createApiKey } from '../src/modules/keys/keys.service.ts';
 import { createOrganisation } from '../src/modules/organisations/organisations.service.ts';
 import { loadReferenceData } from '../src/modules/reference/reference.service.ts';
-import { ADMIN_URL, benchDatabaseUrl, percentile } from './lib/bench.ts';
+import { ADMIN_URL, benchDatabaseUrl, bundledScript, percentile } from './lib/bench.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -225,7 +225,7 @@ async function runPhase(kind: string): Promise<void> {
 /** The headline call under load, against the real server (a child process) on loopback. */
 async function loadRun(): Promise<Record<string, unknown>> {
   const port = 3917;
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const server = spawn(process.execPath, ['bin/cwb.js', 'serve'], {
     env: {
       ...process.env,
       DATABASE_URL: benchDatabaseUrl(BENCH_DB),
@@ -272,6 +272,8 @@ async function loadRun(): Promise<Record<string, unknown>> {
 
 async function main(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
+  // Each measured phase runs this script bundled, as the service runs (see bundledScript).
+  const bundled = await bundledScript('scripts/bench-metrics.ts');
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
@@ -283,16 +285,7 @@ async function main(): Promise<void> {
   for (const kind of args.only ? [args.only] : ['postgres', 'pglite']) {
     const out = execFileSync(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        'scripts/bench-metrics.ts',
-        '--phase',
-        'measure',
-        '--db',
-        kind,
-        ...process.argv.slice(2),
-      ],
+      [bundled, '--phase', 'measure', '--db', kind, ...process.argv.slice(2)],
       {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,7 +1,18 @@
 /*
- * What the benchmarks share: where PostgreSQL is, the database a benchmark works in, and the
- * percentile of a set of timings.
+ * What the benchmarks share: where PostgreSQL is, the database a benchmark works in, the
+ * percentile of a set of timings, and how a benchmark runs its measured phases.
  */
+import { fileURLToPath } from 'node:url';
+import { bundle } from '../../bin/bundle.js';
+
+/**
+ * A benchmark script bundled as the `cwb` command bundles the service (bin/bundle.js), to run
+ * its measured phases with plain Node.js as the service runs: under tsx a process carries
+ * tsx's loader and some 80 MB more memory, which the service does not. The bundle's path.
+ */
+export async function bundledScript(script: string): Promise<string> {
+  return fileURLToPath(await bundle(script));
+}
 
 /** The PostgreSQL a benchmark may create databases on (as the tests use it). */
 export const ADMIN_URL =

@@ -53,7 +53,7 @@ async function startOnce(
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !SERVER_VARIABLES.test(name)),
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+  const child = spawn(process.execPath, ['bin/cwb.js', 'serve'], {
     cwd: ROOT,
     env: { ...inherited, LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
