@@ -128,7 +128,7 @@ class KeyedSums {
   pence = new Float64Array(1024);
   counts = new Int32Array(1024);
   size = 0;
-  private slotKeys = new Float64Array(1 << 12);
+  /** The hash table: each slot an entry's index (-1: empty); the key is the entry's. */
   private slotEntries = new Int32Array(1 << 12).fill(-1);
   private mask = (1 << 12) - 1;
 
@@ -139,13 +139,12 @@ class KeyedSums {
     let entry: number;
     for (; ; slot = (slot + 1) & this.mask) {
       entry = this.slotEntries[slot]!;
-      if (entry === -1 || this.slotKeys[slot] === key) break;
+      if (entry === -1 || this.keys[entry] === key) break;
     }
     if (entry === -1) {
       entry = this.size++;
       if (entry === this.keys.length) this.growEntries();
       this.keys[entry] = key;
-      this.slotKeys[slot] = key;
       this.slotEntries[slot] = entry;
       if (this.size * 2 > this.mask) this.growSlots();
     }
@@ -165,14 +164,11 @@ class KeyedSums {
   }
 
   private growSlots(): void {
-    this.slotKeys = new Float64Array(this.slotKeys.length * 2);
     this.slotEntries = new Int32Array(this.slotEntries.length * 2).fill(-1);
-    this.mask = this.slotKeys.length - 1;
+    this.mask = this.slotEntries.length - 1;
     for (let entry = 0; entry < this.size; entry++) {
-      const key = this.keys[entry]!;
-      let slot = this.slot(key);
+      let slot = this.slot(this.keys[entry]!);
       while (this.slotEntries[slot] !== -1) slot = (slot + 1) & this.mask;
-      this.slotKeys[slot] = key;
       this.slotEntries[slot] = entry;
     }
   }
