@@ -210,7 +210,7 @@ const SPARE_BUFFERS = 8;
 
 /**
  * Buffers for COPY files, given back once the database has read them (see bulkCopyBinary's
- * `release`) and written into again. A 1M-row upload writes some 180 files of a megabyte:
+ * `release`) and written into again. A 1M-row upload writes some 200 files of a megabyte:
  * each in a new buffer, those already read waited for the garbage collector, 50 - 90 MB of
  * them at once, and a worker thread's allocator kept much of what they freed. Each buffer is
  * resizable (up to a file and a row) and resized to its file, so a file is always its whole
