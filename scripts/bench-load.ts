@@ -170,7 +170,7 @@ let server: ChildProcess | null = null;
 let readersRun: autocannon.Instance | null = null;
 let interrupted = false;
 
-/** Starts `src/server.ts` on the benchmark database and waits for GET /health. */
+/** Starts the server (`cwb serve`, as `npm start` does) on the benchmark database and waits for GET /health. */
 async function startServer(port: number, adminToken: string): Promise<ChildProcess> {
   const log = openSync(SERVER_LOG, 'w');
   const child = spawn(process.execPath, ['bin/cwb.js', 'serve'], {

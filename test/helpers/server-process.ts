@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 /*
- * The real server as a child process (`cwb serve` through tsx), for tests about what only a
+ * The real server as a child process (`cwb serve`, bundled, as `npm start` runs it), for tests about what only a
  * process can show: being killed, restarted, its port. Every child started here is killed
  * when the test process exits, however it exits.
  */
