@@ -39,6 +39,8 @@ export interface UploadRequest {
    * runs in this thread (see parse-in-worker.ts).
    */
   parseInWorker?: boolean;
+  /** Cells the upload's summary holds before its spend is summed in the database (tests: small). */
+  summaryCellLimit?: number;
 }
 
 export interface UploadView {
@@ -284,8 +286,9 @@ export async function ingestLedger(db: Kysely<DB>, request: UploadRequest): Prom
         summary.supplierList,
       );
       await tagSuppliers(trx, orgId, [...created, ...changed], { withoutSpend: new Set(created) });
-      if (duplicates.count > 0) {
-        // What was gathered while reading counted the rows now removed: work from what stayed.
+      if (duplicates.count > 0 || !summary.complete) {
+        // What was gathered while reading counted the rows now removed, or stopped at the cell
+        // limit (a very large file): sum the spend from the payments stored.
         await repo.rebuildSpendSummary(trx, orgId, uploadId);
         await metricSummaries.applyTaggedSpend(trx, orgId, { uploadId }, 1);
         await metricSummaries.applySupplierYears(
@@ -376,6 +379,7 @@ async function streamPayments(
     const read = readLedgerInWorker(request.bytes, {
       prefix,
       mapping: request.mapping,
+      cellLimit: request.summaryCellLimit,
       onProgress: request.onProgress,
     });
     await repo.copyPaymentFiles(trx, read.pieces, read.release);
@@ -383,7 +387,7 @@ async function streamPayments(
     return { file: ledgerFactsOf(file), summary };
   }
   const file = new LedgerFile(request.bytes, { mapping: request.mapping, stopRowsOnError: true });
-  const summary = new LedgerSummary();
+  const summary = new LedgerSummary(request.summaryCellLimit);
   await repo.copyPayments(
     trx,
     prefix,

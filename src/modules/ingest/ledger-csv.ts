@@ -347,6 +347,12 @@ export interface LedgerRow {
   supplierRef: string | null;
   /** The supplier's identity within the organisation: its reference, else its name key; null when redacted. */
   supplierKey: string | null;
+  /**
+   * supplierKey as a number within the file: 1, 2, ... in the order keys first appear, the same
+   * on every line with that key; 0 when redacted. What LedgerSummary sums by, without reading
+   * the key again.
+   */
+  supplierId: number;
   /** normaliseName of the supplier name (null for an empty name). */
   supplierNameKey: string | null;
   redacted: boolean;
@@ -464,6 +470,8 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
   };
   private readonly dates = new Map<string, ReturnType<typeof parseDate>>();
   private readonly names = new Map<string, SupplierName>();
+  /** Supplier keys and their numbers (LedgerRow.supplierId). */
+  private readonly supplierIds = new Map<string, number>();
   private readonly c: ColumnMapping<LedgerField>['columns'];
   private readonly headers: ColumnMapping<LedgerField>['headers'];
   private readonly headerLength: number;
@@ -549,6 +557,7 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
     if (stats.lastDate === null || date.date > stats.lastDate) stats.lastDate = date.date;
     const name = supplierName === null ? null : this.name(supplierName);
     const redacted = name?.redacted ?? false;
+    const supplierKey = redacted ? null : (supplierRef ?? (name?.key || null));
     return {
       line,
       paymentDate: date.date,
@@ -556,7 +565,8 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
       // The cached copy: the same text, one string for every line naming the supplier.
       supplierName: name?.text ?? null,
       supplierRef,
-      supplierKey: redacted ? null : (supplierRef ?? (name?.key || null)),
+      supplierKey,
+      supplierId: supplierKey === null ? 0 : this.supplierId(name, supplierRef, supplierKey),
       supplierNameKey: name?.key || null,
       redacted,
       transactionNumber: nullable(cell(f, c.transactionNumber)),
@@ -677,12 +687,44 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
     return result;
   }
 
+  /**
+   * The number of a supplier key (see LedgerRow.supplierId). A name remembers the number of its
+   * key, and of the last reference it came with: most lines find their supplier's number there,
+   * by one comparison, without looking the key up (a lookup of a new string per line cost more
+   * than the rest of the line's summing).
+   */
+  private supplierId(name: SupplierName | null, ref: string | null, key: string): number {
+    if (ref === null) return (name!.keyId ||= this.keyId(key));
+    if (name === null) return this.keyId(ref);
+    if (name.ref !== ref) {
+      name.ref = ownString(ref);
+      name.refId = this.keyId(name.ref);
+    }
+    return name.refId;
+  }
+
+  private keyId(key: string): number {
+    let id = this.supplierIds.get(key);
+    if (id === undefined) {
+      id = this.supplierIds.size + 1;
+      this.supplierIds.set(ownString(key), id);
+    }
+    return id;
+  }
+
   private name(raw: string): SupplierName {
     let result = this.names.get(raw);
     if (result === undefined) {
       // Owned whether cached or not: LedgerSummary keeps a supplier's name as the row gives it.
       const text = ownString(raw);
-      result = { text, key: ownString(normaliseName(raw)), redacted: isRedactedName(raw) };
+      result = {
+        text,
+        key: ownString(normaliseName(raw)),
+        redacted: isRedactedName(raw),
+        keyId: 0,
+        ref: null,
+        refId: 0,
+      };
       if (this.names.size < 200_000) this.names.set(text, result);
     }
     return result;
@@ -703,6 +745,11 @@ interface SupplierName {
   text: string;
   key: string;
   redacted: boolean;
+  /** The number of `key` as a supplier key (0: not yet asked). */
+  keyId: number;
+  /** The last supplier reference seen with this name, and its number. */
+  ref: string | null;
+  refId: number;
 }
 
 function cell(fields: readonly string[], index: number | undefined): string {

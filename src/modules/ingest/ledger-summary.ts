@@ -8,6 +8,11 @@ import type { LedgerRow } from './ledger-csv.ts';
  * Compact, because a large file can have nearly as many such cells as rows: suppliers, areas
  * and types are numbered, a cell's key packs the numbers into one safe integer, and the sums
  * live in typed arrays. Pence sums are integers held exactly (checked to stay below 2^53).
+ *
+ * Bounded, because a file can be of any size: past CELL_LIMIT cells (or more areas, types,
+ * months or suppliers than a key numbers) the summary stops summing (it is then not `complete`)
+ * and keeps only the suppliers; the upload sums such a file's spend from its payments in the
+ * database instead, so memory stays the same however large the file.
  */
 
 export interface SupplierSeen {
@@ -46,6 +51,12 @@ const TYPE_LIMIT = 4096;
 const AREA_LIMIT = 4096;
 const MONTH_LIMIT = 256;
 const SUPPLIER_LIMIT = 1 << 20;
+
+/**
+ * Cells a summary holds at most (about 17 MB of tables at the limit). The benchmark's
+ * 1,000,000-row ledger has 483,425; a year of a large council's spend over £500 has some 40,000.
+ */
+export const CELL_LIMIT = 1 << 19;
 
 export class SummaryLimitError extends Error {}
 
@@ -91,23 +102,19 @@ function decodeTagCode(code: number): TagValues {
   return out;
 }
 
+/** Values numbered 0, 1, ... in order of first appearance, up to a limit. */
 class Dictionary {
   readonly values: (string | null)[] = [];
   private readonly index = new Map<string | null, number>();
 
-  constructor(
-    private readonly limit: number,
-    private readonly what: string,
-  ) {}
+  constructor(private readonly limit: number) {}
 
+  /** The value's number; -1 when it is new and the limit is reached. */
   id(value: string | null): number {
     let id = this.index.get(value);
     if (id === undefined) {
       id = this.values.length;
-      if (id >= this.limit)
-        throw new SummaryLimitError(
-          `The file has more than ${this.limit - 1} different ${this.what}; split it into smaller files.`,
-        );
+      if (id >= this.limit) return -1;
       const own = value === null ? null : ownString(value);
       this.values.push(own);
       this.index.set(own, id);
@@ -118,17 +125,17 @@ class Dictionary {
 
 /**
  * Sums of pence and counts by numeric key, over typed arrays: a key (up to 2^53) finds its
- * entry through an open-addressing hash table. In a Map each key would be a heap-allocated
- * number and each sum an object, and a large file has hundreds of thousands of them; here
- * nothing is allocated per row. Sums stay exact: one past 2^53 pence throws SummaryLimitError.
+ * entry through an open-addressing hash table, and the entry holds the key and both sums side
+ * by side, so adding a row reads two places in memory, not four (a large file has hundreds of
+ * thousands of keys, and each place read in tables that size is a cache miss). In a Map each
+ * key would be a heap-allocated number and each sum an object; here nothing is allocated per
+ * row. Sums stay exact: one past 2^53 pence throws SummaryLimitError.
  */
 class KeyedSums {
-  /** Entries in the order their keys were first added. */
-  keys = new Float64Array(1024);
-  pence = new Float64Array(1024);
-  counts = new Int32Array(1024);
+  /** Entry i, in the order keys were first added: its key at 3i, its pence at 3i + 1, its count at 3i + 2. */
+  private entries = new Float64Array(3 * 1024);
   size = 0;
-  /** The hash table: each slot an entry's index (-1: empty); the key is the entry's. */
+  /** The hash table: each slot an entry's index (-1: empty). */
   private slotEntries = new Int32Array(1 << 12).fill(-1);
   private mask = (1 << 12) - 1;
 
@@ -136,22 +143,47 @@ class KeyedSums {
 
   add(key: number, pence: number, count: number): void {
     let slot = this.slot(key);
-    let entry: number;
+    let at: number;
     for (; ; slot = (slot + 1) & this.mask) {
-      entry = this.slotEntries[slot]!;
-      if (entry === -1 || this.keys[entry] === key) break;
+      const entry = this.slotEntries[slot]!;
+      if (entry === -1) {
+        at = this.size++ * 3;
+        if (at === this.entries.length) this.growEntries();
+        this.entries[at] = key;
+        this.slotEntries[slot] = at / 3;
+        if (this.size * 2 > this.mask) this.growSlots();
+        break;
+      }
+      at = entry * 3;
+      if (this.entries[at] === key) break;
     }
-    if (entry === -1) {
-      entry = this.size++;
-      if (entry === this.keys.length) this.growEntries();
-      this.keys[entry] = key;
-      this.slotEntries[slot] = entry;
-      if (this.size * 2 > this.mask) this.growSlots();
-    }
-    const sum = this.pence[entry]! + pence;
+    const entries = this.entries;
+    const sum = entries[at + 1]! + pence;
     if (!Number.isSafeInteger(sum)) throw new SummaryLimitError(this.tooLarge);
-    this.pence[entry] = sum;
-    this.counts[entry]! += count;
+    entries[at + 1] = sum;
+    entries[at + 2] = entries[at + 2]! + count;
+  }
+
+  /** Calls `see` with every key and its sums, in the order keys were first added. */
+  forEach(see: (key: number, pence: number, count: number) => void): void {
+    const entries = this.entries;
+    for (let at = 0; at < this.size * 3; at += 3)
+      see(entries[at]!, entries[at + 1]!, entries[at + 2]!);
+  }
+
+  /** The keys and sums as three packed arrays: what a worker hands back (see LedgerSummaryState). */
+  packed(): PackedCells {
+    const { size } = this;
+    const keys = new Float64Array(size);
+    const pence = new Float64Array(size);
+    const counts = new Int32Array(size);
+    const entries = this.entries;
+    for (let i = 0, at = 0; i < size; i++, at += 3) {
+      keys[i] = entries[at]!;
+      pence[i] = entries[at + 1]!;
+      counts[i] = entries[at + 2]!;
+    }
+    return { size, keys, pence, counts };
   }
 
   private slot(key: number): number {
@@ -167,66 +199,75 @@ class KeyedSums {
     this.slotEntries = new Int32Array(this.slotEntries.length * 2).fill(-1);
     this.mask = this.slotEntries.length - 1;
     for (let entry = 0; entry < this.size; entry++) {
-      let slot = this.slot(this.keys[entry]!);
+      let slot = this.slot(this.entries[entry * 3]!);
       while (this.slotEntries[slot] !== -1) slot = (slot + 1) & this.mask;
       this.slotEntries[slot] = entry;
     }
   }
 
   private growEntries(): void {
-    const grown = (a: Float64Array) => {
-      const b = new Float64Array(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.keys = grown(this.keys);
-    this.pence = grown(this.pence);
-    const counts = new Int32Array(this.counts.length * 2);
-    counts.set(this.counts);
-    this.counts = counts;
+    const grown = new Float64Array(this.entries.length * 2);
+    grown.set(this.entries);
+    this.entries = grown;
   }
 }
 
-/**
- * A summary as plain data (structured-clone safe, its arrays transferable): what a worker
- * thread that read the file hands back. Enough to write and apply it, not to add more rows.
- */
-export interface LedgerSummaryState {
-  supplierList: SupplierSeen[];
-  areas: (string | null)[];
-  types: (string | null)[];
-  baseMonth: number | null;
+interface PackedCells {
   size: number;
   keys: Float64Array;
   pence: Float64Array;
   counts: Int32Array;
 }
 
+export interface LedgerSummaryState {
+  supplierList: SupplierSeen[];
+  areas: (string | null)[];
+  types: (string | null)[];
+  baseMonth: number | null;
+  /** False when the file had more than CELL_LIMIT cells: no cells, only the suppliers. */
+  complete: boolean;
+  size: number;
+  keys: Float64Array;
+  pence: Float64Array;
+  counts: Int32Array;
+}
+
+function newCellSums(): KeyedSums {
+  return new KeyedSums('A month of one supplier sums to more than this service can hold exactly.');
+}
+
 export class LedgerSummary {
   /** Suppliers paid, in order of first appearance; their number is their index + 1. */
   readonly supplierList: SupplierSeen[] = [];
-  private readonly supplierIds = new Map<string, number>();
-  private readonly areas = new Dictionary(AREA_LIMIT, 'expense areas');
-  private readonly types = new Dictionary(TYPE_LIMIT, 'expense types');
+  private readonly areas = new Dictionary(AREA_LIMIT);
+  private readonly types = new Dictionary(TYPE_LIMIT);
   /** Month numbers (year * 12 + month - 1) are stored as offsets from the first month seen. */
   private baseMonth: number | null = null;
   private readonly monthTexts: string[] = [];
-  private readonly sums = new KeyedSums(
-    'A month of one supplier sums to more than this service can hold exactly.',
-  );
+  private sums = newCellSums();
+  /** The cells packed (see cells()), once rows stop coming. */
+  private packed: PackedCells | null = null;
+  private overflowed = false;
+
+  constructor(private readonly cellLimit = CELL_LIMIT) {}
+
+  /**
+   * Whether every row's spend is in the cells: false once the file had more than the cell limit,
+   * and then only the suppliers are kept (the caller sums the spend from the stored payments).
+   */
+  get complete(): boolean {
+    return !this.overflowed;
+  }
 
   /** This summary as plain data (see LedgerSummaryState). */
   toState(): LedgerSummaryState {
-    const { size } = this.sums;
     return {
       supplierList: this.supplierList,
       areas: this.areas.values,
       types: this.types.values,
       baseMonth: this.baseMonth,
-      size,
-      keys: this.sums.keys.slice(0, size),
-      pence: this.sums.pence.slice(0, size),
-      counts: this.sums.counts.slice(0, size),
+      complete: this.complete,
+      ...(this.overflowed ? newCellSums().packed() : this.cells()),
     };
   }
 
@@ -238,33 +279,48 @@ export class LedgerSummary {
     for (const area of state.areas) summary.areas.values.push(area);
     for (const type of state.types) summary.types.values.push(type);
     summary.baseMonth = state.baseMonth;
-    Object.assign(summary.sums, {
-      size: state.size,
-      keys: state.keys,
-      pence: state.pence,
-      counts: state.counts,
-    });
+    summary.overflowed = !state.complete;
+    const { size, keys, pence, counts } = state;
+    summary.packed = { size, keys, pence, counts };
     return summary;
   }
 
   /** Adds one valid row. */
   add(row: LedgerRow): void {
-    const supplier = row.supplierKey === null ? 0 : this.supplierId(row);
+    const supplier = row.supplierId;
+    if (supplier !== 0) this.see(supplier, row);
+    if (this.overflowed) return;
+    const d = row.paymentDate; // yyyy-mm-dd
     const monthNumber =
-      Number(row.paymentDate.slice(0, 4)) * 12 + Number(row.paymentDate.slice(5, 7)) - 1;
+      (d.charCodeAt(0) * 1000 +
+        d.charCodeAt(1) * 100 +
+        d.charCodeAt(2) * 10 +
+        d.charCodeAt(3) -
+        48 * 1111) *
+        12 +
+      (d.charCodeAt(5) * 10 + d.charCodeAt(6) - 48 * 11) -
+      1;
     this.baseMonth ??= monthNumber - MONTH_LIMIT / 2;
     const month = monthNumber - this.baseMonth;
-    if (month < 0 || month >= MONTH_LIMIT)
-      throw new SummaryLimitError(
-        'The file spans more than ten years of payment dates; split it into smaller files.',
-      );
+    const area = this.areas.id(row.expenseArea);
+    const type = this.types.id(row.expenseType);
+    // Past what a cell's key can number (more than ten years of dates, 4,095 areas or types,
+    // a million suppliers), as past the cell limit: the database sums the spend.
+    if (month < 0 || month >= MONTH_LIMIT || area < 0 || type < 0 || supplier >= SUPPLIER_LIMIT)
+      return this.overflow();
+    this.packed = null;
     const key =
-      (((supplier * MONTH_LIMIT + month) * AREA_LIMIT + this.areas.id(row.expenseArea)) *
-        TYPE_LIMIT +
-        this.types.id(row.expenseType)) *
-        2 +
+      (((supplier * MONTH_LIMIT + month) * AREA_LIMIT + area) * TYPE_LIMIT + type) * 2 +
       (row.redacted ? 1 : 0);
     this.sums.add(key, row.amountPence, 1);
+    if (this.sums.size > this.cellLimit) this.overflow();
+  }
+
+  /** Stops summing (see complete), and lets the cells go. */
+  private overflow(): void {
+    this.overflowed = true;
+    this.sums = newCellSums();
+    this.packed = null;
   }
 
   /** The suppliers paid (key -> what the ledger says). */
@@ -273,7 +329,14 @@ export class LedgerSummary {
   }
 
   get cellCount(): number {
-    return this.sums.size;
+    return this.cells().size;
+  }
+
+  /** The cells as packed arrays: key, pence and count of cell i at i (see decode). */
+  private cells(): PackedCells {
+    if (this.overflowed)
+      throw new Error(`the summary is not complete: the file has over ${this.cellLimit} cells`);
+    return (this.packed ??= this.sums.packed());
   }
 
   /**
@@ -282,7 +345,8 @@ export class LedgerSummary {
    * cell (a cell object each took half a second of the upload).
    */
   cellTable(): SummaryCellTable {
-    const size = this.sums.size;
+    const cells = this.cells();
+    const { size } = cells;
     const table: SummaryCellTable = {
       size,
       supplierKeys: [null, ...this.supplierList.map((s) => s.key)],
@@ -294,8 +358,8 @@ export class LedgerSummary {
       area: new Int32Array(size),
       type: new Int32Array(size),
       redacted: new Uint8Array(size),
-      pence: this.sums.pence,
-      count: this.sums.counts,
+      pence: cells.pence,
+      count: cells.counts,
     };
     for (let i = 0; i < size; i++) {
       const c = this.decode(i);
@@ -323,8 +387,8 @@ export class LedgerSummary {
     const months = new KeyedSums(tooLarge);
     const cells = new KeyedSums(tooLarge);
     const years = new KeyedSums(tooLarge);
-    const { pence, counts } = this.sums;
-    for (let i = 0; i < this.sums.size; i++) {
+    const { size, pence, counts } = this.cells();
+    for (let i = 0; i < size; i++) {
       const c = this.decode(i);
       const code = (c.supplier === 0 ? 0 : codes[c.supplier - 1]!) * 2 + (c.redacted ? 1 : 0);
       const p = pence[i]!;
@@ -344,8 +408,7 @@ export class LedgerSummary {
     };
     const entries = <T>(sums: KeyedSums, row: (key: number, sum: Sum) => T): T[] => {
       const out: T[] = [];
-      for (let i = 0; i < sums.size; i++)
-        out.push(row(sums.keys[i]!, { pence: BigInt(sums.pence[i]!), count: sums.counts[i]! }));
+      sums.forEach((key, pence, count) => out.push(row(key, { pence: BigInt(pence), count })));
       return out;
     };
     return {
@@ -377,17 +440,13 @@ export class LedgerSummary {
     };
   }
 
-  private supplierId(row: LedgerRow): number {
-    const key = row.supplierKey!;
-    let id = this.supplierIds.get(key);
-    if (id === undefined) {
-      id = this.supplierList.length + 1;
-      if (id >= SUPPLIER_LIMIT)
-        throw new SummaryLimitError(
-          `The file pays more than ${SUPPLIER_LIMIT - 2} suppliers; split it into smaller files.`,
-        );
-      const own = ownString(key);
-      this.supplierIds.set(own, id);
+  /** Keeps what the row says of its supplier (number `id`, see LedgerRow.supplierId). */
+  private see(id: number, row: LedgerRow): void {
+    const seen = this.supplierList[id - 1];
+    if (seen === undefined) {
+      if (id !== this.supplierList.length + 1)
+        throw new Error(`supplier ${id} came before supplier ${this.supplierList.length + 1}`);
+      const own = ownString(row.supplierKey!);
       this.supplierList.push({
         key: own,
         // The reader's own copy of the name (not a slice of the file), shared by every row that
@@ -399,18 +458,16 @@ export class LedgerSummary {
         charityNumber: row.charityNumber,
         vatNumber: row.vatNumber,
       });
-      return id;
+      return;
     }
-    const seen = this.supplierList[id - 1]!;
     if (row.supplierName && row.supplierName !== seen.name) seen.name = row.supplierName;
     if (row.companyNumber) seen.companyNumber = row.companyNumber;
     if (row.charityNumber) seen.charityNumber = row.charityNumber;
     if (row.vatNumber) seen.vatNumber = row.vatNumber;
-    return id;
   }
 
   private decode(i: number) {
-    let key = this.sums.keys[i]!;
+    let key = this.packed!.keys[i]!;
     const redacted = key % 2 === 1;
     key = Math.floor(key / 2);
     const type = key % TYPE_LIMIT;

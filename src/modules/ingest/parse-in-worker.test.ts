@@ -177,11 +177,28 @@ describe('readLedgerInWorker', () => {
     expect((rejected as FileRejectedError).errors).toEqual([
       expect.objectContaining({ row: 2, column: 'Supplier Name' }),
     ]);
-    let areas = 'Payment Date,Supplier Name,Expense Area,Amount\n';
-    for (let i = 0; i < 4100; i++) areas += `01/04/2022,A Ltd,Area ${i},1.00\n`;
-    expect(await failureOf([Buffer.from(areas)])).toBeInstanceOf(SummaryLimitError);
+    // A month of one supplier past 2^53 pence (some £90 trillion): no exact sum.
+    let huge = 'Payment Date,Supplier Name,Amount\n';
+    for (let i = 0; i < 100; i++) huge += '01/04/2022,A Ltd,999999999999.00\n';
+    expect(await failureOf([Buffer.from(huge)])).toBeInstanceOf(SummaryLimitError);
     // A worker that failed part way is not reused; a new one reads the next file.
     expect((await readThere(ledgerBytes(10))).file.rowsValid).toBe(10);
+  });
+
+  it('hands back a summary that stopped at its cell limit, or past the areas a key numbers', async () => {
+    const limited = readLedgerInWorker(ledgerBytes(1_000), { prefix: PREFIX, cellLimit: 50 });
+    for await (const piece of limited.pieces) expect(piece.byteLength).toBeGreaterThan(0);
+    const { file, summary } = limited.reading();
+    expect(file.rowsValid).toBe(1_000);
+    expect(summary.complete).toBe(false);
+    expect(summary.supplierList).toEqual((await readHere(ledgerBytes(1_000))).summary.supplierList);
+
+    let areas = 'Payment Date,Supplier Name,Expense Area,Amount\n';
+    for (let i = 0; i < 4100; i++) areas += `01/04/2022,A Ltd,Area ${i},1.00\n`;
+    const read = readLedgerInWorker([Buffer.from(areas)], { prefix: PREFIX });
+    for await (const piece of read.pieces) expect(piece.byteLength).toBeGreaterThan(0);
+    expect(read.reading().file.rowsValid).toBe(4100);
+    expect(read.reading().summary.complete).toBe(false);
   });
 
   it('stops the worker when the COPY stops taking pieces, and a failing source ends the read', async () => {

@@ -22,7 +22,12 @@ export type WorkerFailure =
   | { kind: 'other'; message: string; stack?: string };
 
 export type ToWorker =
-  | { type: 'start'; prefix: Uint8Array; mapping: ExplicitMapping | undefined }
+  | {
+      type: 'start';
+      prefix: Uint8Array;
+      mapping: ExplicitMapping | undefined;
+      cellLimit: number | undefined;
+    }
   | { type: 'bytes'; bytes: Uint8Array }
   | { type: 'end' }
   | { type: 'took' }
@@ -84,7 +89,12 @@ function startWorker(): Worker {
  */
 export function readLedgerInWorker(
   bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-  options: { prefix: Uint8Array; mapping?: ExplicitMapping; onProgress?: (rows: number) => void },
+  options: {
+    prefix: Uint8Array;
+    mapping?: ExplicitMapping;
+    cellLimit?: number;
+    onProgress?: (rows: number) => void;
+  },
 ): {
   pieces: AsyncGenerator<Uint8Array>;
   release: (file: Uint8Array) => void;
@@ -150,6 +160,7 @@ export function readLedgerInWorker(
       type: 'start',
       prefix: options.prefix,
       mapping: options.mapping,
+      cellLimit: options.cellLimit,
     } satisfies ToWorker);
     try {
       for (;;) {

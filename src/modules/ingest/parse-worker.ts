@@ -70,7 +70,7 @@ port.on('message', (message: ToWorker) => {
       inbox = new Inbox();
       buffers = new CopyFileBuffers();
       taken = 0;
-      void readFile(inbox, message.prefix, message.mapping);
+      void readFile(inbox, message);
       break;
     case 'bytes':
       inbox?.push(message.bytes);
@@ -93,12 +93,11 @@ port.on('message', (message: ToWorker) => {
 
 async function readFile(
   bytes: Inbox,
-  prefix: Uint8Array,
-  mapping: Extract<ToWorker, { type: 'start' }>['mapping'],
+  { prefix, mapping, cellLimit }: Extract<ToWorker, { type: 'start' }>,
 ): Promise<void> {
   try {
     const file = new LedgerFile(bytes, { mapping, stopRowsOnError: true });
-    const summary = new LedgerSummary();
+    const summary = new LedgerSummary(cellLimit);
     let sent = 0;
     async function* summed() {
       for await (const batch of file.rows()) {

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { LedgerFile } from './ledger-file.ts';
+import type { LedgerRow } from './ledger-csv.ts';
+import { LedgerSummary } from './ledger-summary.ts';
+
+async function rowsOf(text: string): Promise<LedgerRow[]> {
+  const file = new LedgerFile([new TextEncoder().encode(text)]);
+  const rows: LedgerRow[] = [];
+  for await (const batch of file.rows()) rows.push(...batch);
+  expect(file.errors).toEqual([]);
+  return rows;
+}
+
+function summarise(rows: LedgerRow[], cellLimit?: number): LedgerSummary {
+  const summary = new LedgerSummary(cellLimit);
+  for (const row of rows) summary.add(row);
+  return summary;
+}
+
+/** The cells as sorted lines "month|supplier|redacted|area|type = pence / count". */
+function cellLines(summary: LedgerSummary): string[] {
+  const t = summary.cellTable();
+  return Array.from(
+    { length: t.size },
+    (_, i) =>
+      `${t.months[t.month[i]!]}|${t.supplierKeys[t.supplier[i]!]}|${t.redacted[i]}|` +
+      `${t.areas[t.area[i]!]}|${t.types[t.type[i]!]} = ${t.pence[i]} / ${t.count[i]}`,
+  ).sort();
+}
+
+// A name shared by two suppliers (references S1 and S2), and a reference-less file's names.
+const BY_REFERENCE =
+  'Payment Date,Supplier ID,Supplier Name,Service Area,Expense Type,Net Amount\n' +
+  '01/04/2022,S1,Acme Ltd,Adults,Care,100.00\n' +
+  '02/04/2022,S2,Acme Ltd,Adults,Care,200.00\n' +
+  '03/04/2022,S1,Acme Ltd,Adults,Care,0.01\n' +
+  '04/05/2022,S2,Acme Ltd,Place,,-50.00\n' +
+  '05/04/2022,S3,Redacted Personal Information,Adults,Care,7.00\n' +
+  '06/04/2022,S2,Acme Limited,Adults,Care,1.00\n';
+
+describe('LedgerSummary', () => {
+  it('sums each month, supplier, area and type to the penny, with the count of payments', async () => {
+    const summary = summarise(await rowsOf(BY_REFERENCE));
+    expect(summary.complete).toBe(true);
+    expect(cellLines(summary)).toEqual([
+      '2022-04-01|S1|0|Adults|Care = 10001 / 2',
+      '2022-04-01|S2|0|Adults|Care = 20100 / 2',
+      '2022-04-01|null|1|Adults|Care = 700 / 1',
+      '2022-05-01|S2|0|Place|null = -5000 / 1',
+    ]);
+    // The supplier's name as the ledger last wrote it.
+    expect(summary.supplierList.map((s) => [s.key, s.name])).toEqual([
+      ['S1', 'Acme Ltd'],
+      ['S2', 'Acme Limited'],
+    ]);
+  });
+
+  it('numbers suppliers by key whether the key is a reference or a name', async () => {
+    const byName = await rowsOf(
+      'Payment Date,Supplier Name,Net Amount\n' +
+        '01/04/2022,Acme Ltd,1.00\n' +
+        '01/04/2022,Bolt & Co,2.00\n' +
+        '01/04/2022,ACME LIMITED,4.00\n' +
+        '01/04/2022,Redacted Data,8.00\n' +
+        '01/04/2022,Bolt and Co,16.00\n',
+    );
+    expect(byName.map((r) => [r.supplierKey, r.supplierId])).toEqual([
+      ['ACME LTD', 1],
+      ['BOLT AND CO', 2],
+      ['ACME LTD', 1],
+      [null, 0],
+      ['BOLT AND CO', 2],
+    ]);
+    const byRef = await rowsOf(BY_REFERENCE);
+    expect(byRef.map((r) => [r.supplierKey, r.supplierId])).toEqual([
+      ['S1', 1],
+      ['S2', 2],
+      ['S1', 1],
+      ['S2', 2],
+      [null, 0],
+      ['S2', 2],
+    ]);
+    expect(cellLines(summarise(byName))).toEqual([
+      '2022-04-01|ACME LTD|0|null|null = 500 / 2',
+      '2022-04-01|BOLT AND CO|0|null|null = 1800 / 2',
+      '2022-04-01|null|1|null|null = 800 / 1',
+    ]);
+  });
+
+  it('holds thousands of cells exactly, through its tables growing', async () => {
+    let text = 'Payment Date,Supplier ID,Supplier Name,Net Amount\n';
+    const expected = new Map<string, number>();
+    for (let i = 0; i < 30_000; i++) {
+      const ref = `S${i % 7_001}`;
+      const month = (i % 12) + 1;
+      const pence = ((i * 7919) % 1_000_000) - 20_000;
+      text += `01/${String(month).padStart(2, '0')}/2022,${ref},Supplier ${ref},${(pence / 100).toFixed(2)}\n`;
+      const key = `2022-${String(month).padStart(2, '0')}-01|${ref}`;
+      expected.set(key, (expected.get(key) ?? 0) + pence);
+    }
+    const summary = summarise(await rowsOf(text));
+    const t = summary.cellTable();
+    const got = new Map<string, number>();
+    for (let i = 0; i < t.size; i++)
+      got.set(`${t.months[t.month[i]!]}|${t.supplierKeys[t.supplier[i]!]}`, t.pence[i]!);
+    expect(t.size).toBe(expected.size);
+    expect(got).toEqual(expected);
+  });
+
+  it('stops summing past its cell limit and keeps the suppliers, through a worker hand-over', async () => {
+    const rows = await rowsOf(BY_REFERENCE);
+    const summary = summarise(rows, 3);
+    expect(summary.complete).toBe(false);
+    expect(() => summary.cellTable()).toThrow(/not complete/);
+    expect(summary.supplierList.map((s) => s.key)).toEqual(['S1', 'S2']);
+    const state = summary.toState();
+    expect([state.complete, state.size, state.keys.length]).toEqual([false, 0, 0]);
+    const there = LedgerSummary.fromState(structuredClone(state));
+    expect(there.complete).toBe(false);
+    expect(there.supplierList.map((s) => s.name)).toEqual(['Acme Ltd', 'Acme Limited']);
+
+    // At the limit exactly it still holds every cell.
+    const full = LedgerSummary.fromState(structuredClone(summarise(rows, 4).toState()));
+    expect(full.complete).toBe(true);
+    expect(cellLines(full)).toEqual(cellLines(summarise(rows)));
+  });
+});
