@@ -220,6 +220,7 @@ class KeyedSums {
   }
 }
 
+/** Cells as three arrays: cell i's key, pence and count at i, for i below size. */
 interface PackedCells {
   size: number;
   keys: Float64Array;
@@ -227,12 +228,16 @@ interface PackedCells {
   counts: Int32Array;
 }
 
+/**
+ * A summary as plain data (structured-clone safe, its arrays transferable): what a worker
+ * thread that read the file hands back. Enough to write and apply it, not to add more rows.
+ */
 export interface LedgerSummaryState {
   supplierList: SupplierSeen[];
   areas: (string | null)[];
   types: (string | null)[];
   baseMonth: number | null;
-  /** False when the file had more than CELL_LIMIT cells: no cells, only the suppliers. */
+  /** False when the summary stopped (see LedgerSummary.complete): no cells, only the suppliers. */
   complete: boolean;
   size: number;
   keys: Float64Array;
@@ -265,8 +270,9 @@ export class LedgerSummary {
   }
 
   /**
-   * Whether every row's spend is in the cells: false once the file had more than the cell limit,
-   * and then only the suppliers are kept (the caller sums the spend from the stored payments).
+   * Whether every row's spend is in the cells: false once the file had more cells than the limit,
+   * or more areas, types, months or suppliers than a key numbers; then only the suppliers are
+   * kept, and the caller sums the spend from the stored payments.
    */
   get complete(): boolean {
     return !this.overflowed;
