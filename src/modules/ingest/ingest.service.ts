@@ -287,8 +287,8 @@ export async function ingestLedger(db: Kysely<DB>, request: UploadRequest): Prom
       );
       await tagSuppliers(trx, orgId, [...created, ...changed], { withoutSpend: new Set(created) });
       if (duplicates.count > 0 || !summary.complete) {
-        // What was gathered while reading counted the rows now removed, or stopped at the cell
-        // limit (a very large file): sum the spend from the payments stored.
+        // What was gathered while reading counted the rows now removed, or stopped short of the
+        // whole file (see LedgerSummary.complete): sum the spend from the payments stored.
         await repo.rebuildSpendSummary(trx, orgId, uploadId);
         await metricSummaries.applyTaggedSpend(trx, orgId, { uploadId }, 1);
         await metricSummaries.applySupplierYears(

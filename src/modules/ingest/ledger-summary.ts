@@ -1,4 +1,5 @@
 import { ownString } from '../../csv/own-string.ts';
+import { monthIndex } from '../metrics/periods.ts';
 import type { LedgerRow } from './ledger-csv.ts';
 
 /*
@@ -228,6 +229,16 @@ interface PackedCells {
   counts: Int32Array;
 }
 
+/** No cells, in arrays of its own (a worker hands its arrays over, detaching them). */
+function noCells(): PackedCells {
+  return {
+    size: 0,
+    keys: new Float64Array(0),
+    pence: new Float64Array(0),
+    counts: new Int32Array(0),
+  };
+}
+
 /**
  * A summary as plain data (structured-clone safe, its arrays transferable): what a worker
  * thread that read the file hands back. Enough to write and apply it, not to add more rows.
@@ -286,7 +297,7 @@ export class LedgerSummary {
       types: this.types.values,
       baseMonth: this.baseMonth,
       complete: this.complete,
-      ...(this.overflowed ? newCellSums().packed() : this.cells()),
+      ...(this.overflowed ? noCells() : this.cells()),
     };
   }
 
@@ -309,16 +320,7 @@ export class LedgerSummary {
     const supplier = row.supplierId;
     if (supplier !== 0) this.see(supplier, row);
     if (this.overflowed) return;
-    const d = row.paymentDate; // yyyy-mm-dd
-    const monthNumber =
-      (d.charCodeAt(0) * 1000 +
-        d.charCodeAt(1) * 100 +
-        d.charCodeAt(2) * 10 +
-        d.charCodeAt(3) -
-        48 * 1111) *
-        12 +
-      (d.charCodeAt(5) * 10 + d.charCodeAt(6) - 48 * 11) -
-      1;
+    const monthNumber = monthIndex(row.paymentDate);
     this.baseMonth ??= monthNumber - MONTH_LIMIT / 2;
     const month = monthNumber - this.baseMonth;
     const area = this.areas.id(row.expenseArea);

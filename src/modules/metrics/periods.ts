@@ -54,7 +54,8 @@ export function monthsOf(period: Period): PeriodPart[] {
   });
 }
 
-function monthIndex(date: string): number {
+/** A date's month as one number: year * 12 + month - 1 (from YYYY-MM-DD). */
+export function monthIndex(date: string): number {
   return Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1;
 }
 
