@@ -470,8 +470,9 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
   };
   private readonly dates = new Map<string, ReturnType<typeof parseDate>>();
   private readonly names = new Map<string, SupplierName>();
-  /** Supplier keys and their numbers (LedgerRow.supplierId). */
-  private readonly supplierIds = new Map<string, number>();
+  /** Supplier keys, their numbers (LedgerRow.supplierId) and the name last seen with each. */
+  private readonly supplierKeys = new Map<string, SupplierKey>();
+  private suppliersNumbered = 0;
   private readonly c: ColumnMapping<LedgerField>['columns'];
   private readonly headers: ColumnMapping<LedgerField>['headers'];
   private readonly headerLength: number;
@@ -555,18 +556,28 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
     stats.totalPence += BigInt(amount.pence);
     if (stats.firstDate === null || date.date < stats.firstDate) stats.firstDate = date.date;
     if (stats.lastDate === null || date.date > stats.lastDate) stats.lastDate = date.date;
-    const name = supplierName === null ? null : this.name(supplierName);
+    // A reference is looked up once, and its name is most often the one it came with last: the
+    // same text, found by one comparison rather than a second lookup.
+    const ref = supplierRef === null ? null : this.supplierKey(supplierRef);
+    const last = ref?.name ?? null;
+    const name =
+      last !== null && last.text === supplierName
+        ? last
+        : supplierName === null
+          ? null
+          : this.name(supplierName);
+    if (ref !== null) ref.name = name;
     const redacted = name?.redacted ?? false;
-    const supplierKey = redacted ? null : (supplierRef ?? (name?.key || null));
+    const supplierKey = redacted ? null : (ref?.text ?? (name?.key || null));
     return {
       line,
       paymentDate: date.date,
       amountPence: amount.pence,
       // The cached copy: the same text, one string for every line naming the supplier.
       supplierName: name?.text ?? null,
-      supplierRef,
+      supplierRef: ref?.text ?? null,
       supplierKey,
-      supplierId: supplierKey === null ? 0 : this.supplierId(name, supplierRef, supplierKey),
+      supplierId: supplierKey === null ? 0 : this.numberOf(ref ?? this.nameKey(name!)),
       supplierNameKey: name?.key || null,
       redacted,
       transactionNumber: nullable(cell(f, c.transactionNumber)),
@@ -688,28 +699,27 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
   }
 
   /**
-   * The number of a supplier key (see LedgerRow.supplierId). A name remembers the number of its
-   * key, and of the last reference it came with: most lines find their supplier's number there,
-   * by one comparison, without looking the key up (a lookup of a new string per line cost more
-   * than the rest of the line's summing).
+   * A supplier key and its number (see LedgerRow.supplierId), numbered as keys first appear. A
+   * lookup of a new string per line costs more than the rest of the line's summing: a name keeps
+   * its key (nameKey) and a reference its last name, so most lines make one lookup, not three.
    */
-  private supplierId(name: SupplierName | null, ref: string | null, key: string): number {
-    if (ref === null) return (name!.keyId ||= this.keyId(key));
-    if (name === null) return this.keyId(ref);
-    if (name.ref !== ref) {
-      name.ref = ownString(ref);
-      name.refId = this.keyId(name.ref);
+  private supplierKey(key: string): SupplierKey {
+    let entry = this.supplierKeys.get(key);
+    if (entry === undefined) {
+      entry = { text: ownString(key), id: 0, name: null };
+      this.supplierKeys.set(entry.text, entry);
     }
-    return name.refId;
+    return entry;
   }
 
-  private keyId(key: string): number {
-    let id = this.supplierIds.get(key);
-    if (id === undefined) {
-      id = this.supplierIds.size + 1;
-      this.supplierIds.set(ownString(key), id);
-    }
-    return id;
+  /** A key's number, given when a line first pays a supplier by it (not for a redacted line's reference). */
+  private numberOf(key: SupplierKey): number {
+    return (key.id ||= ++this.suppliersNumbered);
+  }
+
+  /** The key of a supplier known by its name alone. */
+  private nameKey(name: SupplierName): SupplierKey {
+    return (name.nameKey ??= this.supplierKey(name.key));
   }
 
   private name(raw: string): SupplierName {
@@ -721,9 +731,7 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
         text,
         key: ownString(normaliseName(raw)),
         redacted: isRedactedName(raw),
-        keyId: 0,
-        ref: null,
-        refId: 0,
+        nameKey: null,
       };
       if (this.names.size < 200_000) this.names.set(text, result);
     }
@@ -745,11 +753,16 @@ interface SupplierName {
   text: string;
   key: string;
   redacted: boolean;
-  /** The number of `key` as a supplier key (0: not yet asked). */
-  keyId: number;
-  /** The last supplier reference seen with this name, and its number. */
-  ref: string | null;
-  refId: number;
+  /** `key` as a supplier key, once a line names its supplier by name alone. */
+  nameKey: SupplierKey | null;
+}
+
+/** A supplier key (a reference, or a name key) and its number; for a reference, its last name. */
+interface SupplierKey {
+  text: string;
+  /** 0 until a line pays a supplier by this key. */
+  id: number;
+  name: SupplierName | null;
 }
 
 function cell(fields: readonly string[], index: number | undefined): string {

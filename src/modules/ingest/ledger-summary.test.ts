@@ -80,6 +80,21 @@ describe('LedgerSummary', () => {
       [null, 0],
       ['S2', 2],
     ]);
+    // A redacted line's reference numbers no supplier: the next new supplier is still 2.
+    const afterRedacted = await rowsOf(
+      'Payment Date,Supplier ID,Supplier Name,Net Amount\n' +
+        '01/04/2022,S1,Acme Ltd,1.00\n' +
+        '01/04/2022,X0,Redacted Personal Information,2.00\n' +
+        '01/04/2022,S2,Bolt Ltd,4.00\n' +
+        '01/04/2022,X0,Redacted Personal Information,8.00\n',
+    );
+    expect(afterRedacted.map((r) => [r.supplierKey, r.supplierId])).toEqual([
+      ['S1', 1],
+      [null, 0],
+      ['S2', 2],
+      [null, 0],
+    ]);
+    expect(summarise(afterRedacted).supplierList.map((s) => s.key)).toEqual(['S1', 'S2']);
     expect(cellLines(summarise(byName))).toEqual([
       '2022-04-01|ACME LTD|0|null|null = 500 / 2',
       '2022-04-01|BOLT AND CO|0|null|null = 1800 / 2',
