@@ -34,7 +34,7 @@ import {
   type Database,
 } from '../src/db/create-db.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { binaryStream, encodeCopyRow, pgliteBlob, type CopyRow } from '../src/db/bulk-copy.ts';
+import { binaryStream, encodeCopyRow, pgliteCopyFile, type CopyRow } from '../src/db/bulk-copy.ts';
 import {
   encodePayments,
   PAYMENT_COPY_COLUMNS,
@@ -149,14 +149,14 @@ async function rawCopy(
   file: string,
   format: 'text' | 'binary',
 ): Promise<{ rows: number; ms: number }> {
-  const copySql = `COPY payments (${PAYMENT_COPY_COLUMNS.join(', ')}) FROM`;
+  const copySql = `COPY payments (${PAYMENT_COPY_COLUMNS.join(', ')})`;
   const options = format === 'binary' ? ' WITH (FORMAT binary)' : '';
   if (kind === 'postgres') {
     const client = new pg.Client({ connectionString: benchDatabaseUrl(BENCH_DB) });
     await client.connect();
     const started = performance.now();
     await client.query('BEGIN');
-    const stream = client.query(copyFrom(`${copySql} STDIN${options}`));
+    const stream = client.query(copyFrom(`${copySql} FROM STDIN${options}`));
     // The text file as it is; the binary files joined under one header.
     const source =
       format === 'binary'
@@ -173,11 +173,8 @@ async function rawCopy(
   const started = performance.now();
   await pglite.transaction(async (tx) => {
     for await (const bytes of format === 'binary' ? binaryFiles(file) : textFiles(file)) {
-      // As uploads send them: a whole buffer is read as it is, without a copy into a Blob.
-      const result = await tx.query(`${copySql} '/dev/blob'${options}`, [], {
-        blob: pgliteBlob(bytes),
-      });
-      rows += result.affectedRows ?? 0;
+      // As uploads send them: each file handed to PGlite's in-memory file system as it is.
+      rows += await pgliteCopyFile(pglite, copySql, bytes, options, tx);
     }
   });
   const ms = performance.now() - started;

@@ -1,7 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/create-db.ts';
-import { bulkCopy, bulkCopyBinary, bulkCopyRows, type CopyRow } from '../src/db/bulk-copy.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openPglite, type Database } from '../src/db/create-db.ts';
+import {
+  bulkCopy,
+  bulkCopyBinary,
+  bulkCopyRows,
+  pgliteCopyFile,
+  type CopyRow,
+} from '../src/db/bulk-copy.ts';
 import { BinaryCopyWriter } from '../src/db/copy-binary.ts';
 import { createTestDatabase, testDbKind } from './helpers/test-db.ts';
 
@@ -270,5 +277,31 @@ describe('bulkCopyRows', () => {
       chars: BigInt(chars),
       last: `Supplier 199999 ${'x'.repeat(199_999 % 50)}`,
     });
+  });
+});
+
+describe.runIf(testDbKind === 'pglite')('pgliteCopyFile', () => {
+  it('copies a file from PGlite’s in-memory file system and leaves no file there, loaded or refused', async () => {
+    const pglite = await openPglite('memory://', {
+      loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]),
+    });
+    try {
+      await pglite.exec('CREATE TABLE copy_file (id bigint, label text)');
+      const copy = 'COPY copy_file (id, label)';
+      const lines = Array.from({ length: 5000 }, (_, i) => `${i + 1}\tSupplier ${i + 1}\n`);
+      const copied = await pgliteCopyFile(pglite, copy, Buffer.from(lines.join('')));
+      expect(copied).toBe(5000);
+      await expect(
+        pgliteCopyFile(pglite, copy, Buffer.from('5001\tfine\nnot a number\tbad\n')),
+      ).rejects.toThrow(/invalid input syntax for type bigint/);
+      const files = (pglite.Module as unknown as { FS: { readdir(path: string): string[] } }).FS;
+      expect(files.readdir('/tmp').filter((name) => name.startsWith('cwb-copy'))).toEqual([]);
+      const { rows } = await pglite.query<{ n: number; total: number }>(
+        'SELECT count(*)::int AS n, sum(id)::int AS total FROM copy_file',
+      );
+      expect(rows[0]).toEqual({ n: 5000, total: (5000 * 5001) / 2 });
+    } finally {
+      await pglite.close();
+    }
   });
 });
