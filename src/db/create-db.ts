@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { installBulkCopy } from './bulk-copy.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import { PgliteConnection } from './pglite-connection.ts';
 import type { DB } from './schema.ts';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -19,7 +19,7 @@ export interface Database {
 }
 
 /**
- * Type parsers, set once for both engines (PGlite's adapter speaks the wire protocol, so pg
+ * Type parsers, set once for both engines (PGlite's connection speaks the wire protocol, so pg
  * parses its rows too):
  * - date (1082) stays a 'YYYY-MM-DD' string; pg would make it a local-midnight Date.
  * - int8 (20) becomes a bigint: counts and pence sums must not lose precision.
@@ -97,19 +97,19 @@ export function createPostgresDb(connectionString: string, poolSize = 10): Datab
 }
 
 /**
- * A Database over an open PGlite instance, through PGlite's node-postgres adapter and Kysely's
- * PostgresDialect: the same queries as PostgreSQL. PGlite is one backend, so the pool holds
- * exactly one client and never closes it.
+ * A Database over an open PGlite instance, through a pg connection to it (PgliteConnection:
+ * PGlite's node-postgres adapter with pg's own protocol parser) and Kysely's PostgresDialect: the
+ * same queries as PostgreSQL. PGlite is one backend, so the pool holds exactly one client and
+ * never closes it.
  */
 export function createPgliteDb(pglite: PGlite): Database {
-  const adapterConfig = createPgConfig(pglite);
   const pool = new pg.Pool({
-    connection: adapterConfig.connection,
-    user: adapterConfig.user,
-    password: adapterConfig.password,
-    database: adapterConfig.database,
-    host: adapterConfig.host,
-    port: adapterConfig.port,
+    connection: new PgliteConnection(pglite),
+    user: 'postgres',
+    password: 'unused',
+    database: 'postgres',
+    host: 'localhost',
+    port: 5432,
     max: 1,
     idleTimeoutMillis: 0,
     types: pgTypes,
