@@ -250,6 +250,42 @@ describe('tags and where they came from', () => {
     expect(all.json().total).toBe(11);
     expect(all.body).not.toContain('Redacted');
   });
+
+  it('gives each supplier its spend in the financial year asked, or in every year', async () => {
+    const org = { id: 'years-college', name: 'Years College', yearStartMonth: 8 };
+    const key = await createOrgWithKey(t, org, 'finance');
+    const upload = await uploadCsv(
+      t,
+      key,
+      org.id,
+      'Payment Date,Supplier ID,Supplier Name,Net Amount\n' +
+        '31/07/2022,S1,Acme Ltd,100.00\n' + // 2021/22: the college's year starts in August
+        '01/08/2022,S1,Acme Ltd,250.00\n' +
+        '15/05/2023,S1,Acme Ltd,-50.00\n' +
+        '20/07/2022,S2,Bolt Ltd,0.01\n' +
+        '21/07/2022,X0,Redacted Personal Information,9.00\n',
+      { filename: 'years.csv' },
+    );
+    expect(upload.statusCode, upload.body).toBe(201);
+    const list = async (query: string) =>
+      (await t.as(key, { method: 'GET', url: `/v1/organisations/${org.id}/suppliers${query}` }))
+        .json()
+        .suppliers.map((s: { ref: string; spend: string; payments: number }) => [
+          s.ref,
+          s.spend,
+          s.payments,
+        ]);
+    expect(await list('?year=2022')).toEqual([['S1', '200.00', 2]]);
+    expect(await list('?year=2021')).toEqual([
+      ['S1', '100.00', 1],
+      ['S2', '0.01', 1],
+    ]);
+    expect(await list('')).toEqual([
+      ['S1', '300.00', 3],
+      ['S2', '0.01', 1],
+    ]);
+    expect(await list('?year=2020')).toEqual([]);
+  });
 });
 
 describe('overrides', () => {

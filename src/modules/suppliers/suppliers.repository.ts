@@ -237,8 +237,8 @@ export interface SupplierListFilter {
   tag?: { column: TagColumn; value: boolean | null };
   /** Only suppliers whose name contains this (as a name key). */
   nameKeyContains?: string;
-  /** Spend in this period; with a period, only suppliers paid in it are listed. */
-  period?: { from: string; to: string };
+  /** Spend in this financial year; with a year, only suppliers paid in it are listed. */
+  period?: { year: number };
   limit: number;
   offset: number;
 }
@@ -270,11 +270,14 @@ export async function listSuppliers(
   filter: SupplierListFilter,
 ): Promise<SupplierListRow[]> {
   const period = filter.period;
+  // Each supplier's spend from supplier_years (a row a supplier and year), not summed from
+  // spend_summary (a row a supplier, month, area and type: 483,000 for a 1M-row ledger, which
+  // took 300 ms and more to sum on every call).
   const spend = period
-    ? sql`SELECT supplier_key, sum(amount_pence) AS spend, sum(payment_count) AS payments FROM spend_summary
-          WHERE org_id = ${orgId} AND month BETWEEN ${period.from}::date AND ${period.to}::date AND supplier_key IS NOT NULL GROUP BY supplier_key`
-    : sql`SELECT supplier_key, sum(amount_pence) AS spend, sum(payment_count) AS payments FROM spend_summary
-          WHERE org_id = ${orgId} AND supplier_key IS NOT NULL GROUP BY supplier_key`;
+    ? sql`SELECT supplier_key, amount_pence AS spend, payment_count AS payments FROM supplier_years
+          WHERE org_id = ${orgId} AND year = ${period.year}`
+    : sql`SELECT supplier_key, sum(amount_pence) AS spend, sum(payment_count) AS payments FROM supplier_years
+          WHERE org_id = ${orgId} GROUP BY supplier_key`;
   const conditions = [sql`s.org_id = ${orgId}`];
   if (period) conditions.push(sql`sp.supplier_key IS NOT NULL`);
   if (filter.tag) {
