@@ -42,6 +42,8 @@ export async function tagSuppliers(
   options: {
     /** Suppliers known to have no spend yet (just added): no spend to move between tags. */
     withoutSpend?: ReadonlySet<string>;
+    /** The caller refreshes the organisation's totals itself, after (an upload, once its spend is in). */
+    totalsLater?: boolean;
   } = {},
 ): Promise<number> {
   return inTransaction(db, async (trx) => {
@@ -71,7 +73,8 @@ export async function tagSuppliers(
       if (keys) await summaries.applyTaggedSpend(trx, orgId, { supplierKeys: withSpend }, 1);
     }
     if (!keys) await summaries.rebuildSummaries(trx, orgId, org.year_start_month);
-    else if (suppliers.length > 0) await summaries.refreshTotals(trx, orgId);
+    else if (suppliers.length > 0 && !options.totalsLater)
+      await summaries.refreshTotals(trx, orgId);
     return suppliers.length;
   });
 }

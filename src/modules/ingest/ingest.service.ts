@@ -285,7 +285,10 @@ export async function ingestLedger(db: Kysely<DB>, request: UploadRequest): Prom
         orgId,
         summary.supplierList,
       );
-      await tagSuppliers(trx, orgId, [...created, ...changed], { withoutSpend: new Set(created) });
+      await tagSuppliers(trx, orgId, [...created, ...changed], {
+        withoutSpend: new Set(created),
+        totalsLater: true,
+      });
       if (duplicates.count > 0 || !summary.complete) {
         // What was gathered while reading counted the rows now removed, or stopped short of the
         // whole file (see LedgerSummary.complete): sum the spend from the payments stored.
