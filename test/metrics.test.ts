@@ -295,6 +295,40 @@ describe('trend and leakage', () => {
     expect(res.body).not.toContain('Care'); // redacted spend has no supplier to place
   });
 
+  it('counts a first upload under the tags its new suppliers were given while it loaded', async () => {
+    // No supplier file: each supplier is new to the organisation and tagged by the upload itself
+    // from the numbers the ledger gives, and its spend is summed under those tags.
+    const org = { ...wigan, id: 'first-upload', name: 'First Upload Council' };
+    const key = await createOrgWithKey(t, org, 'finance');
+    const res = await uploadCsv(
+      t,
+      key,
+      org.id,
+      'Payment Date,Supplier ID,Supplier Name,Supplier Registered Company Number,Supplier Registered Charity Number,Net Amount\n' +
+        '10/04/2022,S1,Pemberton Builders Ltd,09876543,,1000.00\n' +
+        '15/05/2022,S2,Leigh Community Sports Association,,1180002,500.00\n' +
+        '20/06/2022,S3,Bolton Bakery Supplies,08765432,,300.00\n' +
+        '01/07/2022,S4,London Consulting Partners,00445566,,2000.00\n',
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    const m = (
+      await t.as(key, { method: 'GET', url: `/v1/organisations/${org.id}/metrics?year=2022` })
+    ).json();
+    expect(m).toMatchObject({
+      totalSpend: '3800.00',
+      localSpend: '1500.00', // S1, S2 (Wigan)
+      widerAreaSpend: '1800.00', // S1, S2, S3 (Bolton)
+      deprivedAreaSpend: '1300.00', // S1, S3
+      vcfseSpend: '500.00', // S2
+      smeSpend: '1300.00', // S1, S3 (S4's accounts say nothing of its size)
+      unknownLocationSpend: '0.00',
+      supplierCount: 4,
+      localSupplierCount: 2,
+      vcfseSupplierCount: 1,
+      smeSupplierCount: 2,
+    });
+  });
+
   it('keeps another organisation out', async () => {
     const bolton = await createOrgWithKey(t, { id: 'bolton', name: 'Bolton Council' }, 'viewer');
     for (const path of [

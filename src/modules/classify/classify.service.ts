@@ -7,6 +7,7 @@ import { findOrganisation } from '../organisations/organisations.repository.ts';
 import { normaliseSocietyNumber } from '../reference/register-numbers.ts';
 import * as registers from '../reference/reference.repository.ts';
 import * as summaries from '../metrics/summaries.repository.ts';
+import type { TagValues } from '../ingest/ledger-summary.ts';
 import * as repo from './classify.repository.ts';
 import {
   choosePostcode,
@@ -44,6 +45,8 @@ export async function tagSuppliers(
     withoutSpend?: ReadonlySet<string>;
     /** The caller refreshes the organisation's totals itself, after (an upload, once its spend is in). */
     totalsLater?: boolean;
+    /** Given, each supplier's tags go in it too, as stored: the caller need not read them back. */
+    tagged?: Map<string, TagValues>;
   } = {},
 ): Promise<number> {
   return inTransaction(db, async (trx) => {
@@ -66,6 +69,15 @@ export async function tagSuppliers(
         const place = places.get(choosePostcode(facts).postcode ?? '') ?? null;
         return toRecord(supplier.supplier_key, tagSupplier(facts, place, areas), facts, place);
       });
+      for (const t of tags) {
+        options.tagged?.set(t.supplierKey, {
+          local: t.local,
+          wider_area: t.widerArea,
+          deprived_area: t.deprivedArea,
+          vcfse: t.vcfse,
+          sme: t.sme,
+        });
+      }
       // The figures follow the tags: take these suppliers' spend out under the old tags, put it
       // back under the new. (Re-tagging everyone rebuilds the summaries once, below.)
       if (keys) await summaries.applyTaggedSpend(trx, orgId, { supplierKeys: withSpend }, -1);

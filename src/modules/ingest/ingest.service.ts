@@ -13,7 +13,7 @@ import * as suppliers from '../suppliers/suppliers.repository.ts';
 import type { ExplicitMapping } from './column-map.ts';
 import type { LedgerField } from './ledger-csv.ts';
 import { LedgerFile, type LedgerFileState } from './ledger-file.ts';
-import { LedgerSummary, SummaryLimitError } from './ledger-summary.ts';
+import { LedgerSummary, SummaryLimitError, type TagValues } from './ledger-summary.ts';
 import {
   FileRejectedError,
   MappedCsvFile,
@@ -285,9 +285,11 @@ export async function ingestLedger(db: Kysely<DB>, request: UploadRequest): Prom
         orgId,
         summary.supplierList,
       );
+      const tagged = new Map<string, TagValues>();
       await tagSuppliers(trx, orgId, [...created, ...changed], {
         withoutSpend: new Set(created),
         totalsLater: true,
+        tagged,
       });
       if (duplicates.count > 0 || !summary.complete) {
         // What was gathered while reading counted the rows now removed, or stopped short of the
@@ -303,13 +305,14 @@ export async function ingestLedger(db: Kysely<DB>, request: UploadRequest): Prom
         );
       } else {
         await repo.copySpendSummary(trx, orgId, uploadId, summary.cellTable());
+        // The suppliers just tagged are known; the others' tags are read.
         const tags = await metricSummaries.findTagValues(
           trx,
           orgId,
-          summary.supplierList.map((s) => s.key),
+          summary.supplierList.map((s) => s.key).filter((key) => !tagged.has(key)),
         );
         const deltas = summary.taggedDeltas(
-          (key) => tags.get(key) ?? null,
+          (key) => tagged.get(key) ?? tags.get(key) ?? null,
           await yearStartMonthOf(trx, orgId),
         );
         await metricSummaries.addUploadDeltas(trx, orgId, deltas);
