@@ -69,14 +69,17 @@ export async function tagSuppliers(
         const place = places.get(choosePostcode(facts).postcode ?? '') ?? null;
         return toRecord(supplier.supplier_key, tagSupplier(facts, place, areas), facts, place);
       });
-      for (const t of tags) {
-        options.tagged?.set(t.supplierKey, {
-          local: t.local,
-          wider_area: t.widerArea,
-          deprived_area: t.deprivedArea,
-          vcfse: t.vcfse,
-          sme: t.sme,
-        });
+      const tagged = options.tagged;
+      if (tagged) {
+        for (const t of tags) {
+          tagged.set(t.supplierKey, {
+            local: t.local,
+            wider_area: t.widerArea,
+            deprived_area: t.deprivedArea,
+            vcfse: t.vcfse,
+            sme: t.sme,
+          });
+        }
       }
       // The figures follow the tags: take these suppliers' spend out under the old tags, put it
       // back under the new. (Re-tagging everyone rebuilds the summaries once, below.)

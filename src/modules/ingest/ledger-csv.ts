@@ -699,9 +699,10 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
   }
 
   /**
-   * A supplier key and its number (see LedgerRow.supplierId), numbered as keys first appear. A
-   * lookup of a new string per line costs more than the rest of the line's summing: a name keeps
-   * its key (nameKey) and a reference its last name, so most lines make one lookup, not three.
+   * A supplier key (a reference, or a name key), numbered by numberOf. A lookup of a new string
+   * per line costs more than the rest of the line's summing: a reference keeps the name it came
+   * with last, and a name its key (nameKey), so a line makes one lookup where it made two
+   * whenever names repeat across references.
    */
   private supplierKey(key: string): SupplierKey {
     let entry = this.supplierKeys.get(key);
