@@ -353,6 +353,12 @@ export interface LedgerRow {
    * the key again.
    */
   supplierId: number;
+  /**
+   * False when this line says nothing new of its supplier: not its first line, the same name as
+   * the supplier's line before, and no register number. LedgerSummary skips such a line's
+   * supplier (a read of one more object a line, most of them out of the cache).
+   */
+  supplierChanged: boolean;
   /** normaliseName of the supplier name (null for an empty name). */
   supplierNameKey: string | null;
   redacted: boolean;
@@ -569,6 +575,22 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
     if (ref !== null) ref.name = name;
     const redacted = name?.redacted ?? false;
     const supplierKey = redacted ? null : (ref?.text ?? (name?.key || null));
+    const companyNumber = normaliseCompanyNumber(cell(f, c.companyNumber));
+    const charityNumber = normaliseCharityNumber(cell(f, c.charityNumber));
+    const vatNumber = normaliseVatNumber(cell(f, c.vatNumber));
+    let supplierId = 0;
+    let supplierChanged = false;
+    if (supplierKey !== null) {
+      const key = ref ?? this.nameKey(name!);
+      supplierChanged =
+        key.id === 0 ||
+        (ref === null ? key.name !== name : last !== name) ||
+        companyNumber !== null ||
+        charityNumber !== null ||
+        vatNumber !== null;
+      if (ref === null) key.name = name;
+      supplierId = this.numberOf(key);
+    }
     return {
       line,
       paymentDate: date.date,
@@ -577,7 +599,8 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
       supplierName: name?.text ?? null,
       supplierRef: ref?.text ?? null,
       supplierKey,
-      supplierId: supplierKey === null ? 0 : this.numberOf(ref ?? this.nameKey(name!)),
+      supplierId,
+      supplierChanged,
       supplierNameKey: name?.key || null,
       redacted,
       transactionNumber: nullable(cell(f, c.transactionNumber)),
@@ -585,9 +608,9 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
       expenseArea: nullable(cell(f, c.expenseArea)),
       expenseType: nullable(cell(f, c.expenseType)),
       irrecoverableVatPence,
-      companyNumber: normaliseCompanyNumber(cell(f, c.companyNumber)),
-      charityNumber: normaliseCharityNumber(cell(f, c.charityNumber)),
-      vatNumber: normaliseVatNumber(cell(f, c.vatNumber)),
+      companyNumber,
+      charityNumber,
+      vatNumber,
       invoiceReceivedDate,
       purpose: nullable(cell(f, c.purpose)),
       body: nullable(cell(f, c.body)),

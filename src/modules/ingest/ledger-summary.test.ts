@@ -102,6 +102,55 @@ describe('LedgerSummary', () => {
     ]);
   });
 
+  it('keeps each supplier as its last line wrote it, reading a line of its only when it says something new', async () => {
+    const rows = await rowsOf(
+      'Payment Date,Supplier ID,Supplier Name,Company Number,Net Amount\n' +
+        '01/04/2022,S1,Acme Ltd,,1.00\n' +
+        '02/04/2022,S1,Acme Ltd,,1.00\n' +
+        '03/04/2022,S1,Acme Limited,,1.00\n' +
+        '04/04/2022,S1,Acme Ltd,,1.00\n' +
+        '05/04/2022,S1,Acme Ltd,01234567,1.00\n' +
+        '06/04/2022,S1,Acme Ltd,,1.00\n' +
+        '07/04/2022,,Bolt & Co,,1.00\n' +
+        '08/04/2022,,BOLT AND CO,,1.00\n' +
+        '09/04/2022,,BOLT AND CO,,1.00\n' +
+        '10/04/2022,S1,,,1.00\n',
+    );
+    expect(rows.map((r) => r.supplierChanged)).toEqual([
+      true, // first line
+      false,
+      true, // another name
+      true, // the name before again
+      true, // a company number
+      false,
+      true, // first line of a supplier known by name
+      true, // another way of writing it
+      false,
+      true, // no name after one
+    ]);
+    const summary = summarise(rows);
+    expect(summary.supplierList).toEqual([
+      {
+        key: 'S1',
+        name: 'Acme Ltd',
+        nameKey: 'ACME LTD',
+        ref: 'S1',
+        companyNumber: '01234567',
+        charityNumber: null,
+        vatNumber: null,
+      },
+      {
+        key: 'BOLT AND CO',
+        name: 'BOLT AND CO',
+        nameKey: 'BOLT AND CO',
+        ref: null,
+        companyNumber: null,
+        charityNumber: null,
+        vatNumber: null,
+      },
+    ]);
+  });
+
   it('holds thousands of cells exactly, through its tables growing', async () => {
     let text = 'Payment Date,Supplier ID,Supplier Name,Net Amount\n';
     const expected = new Map<string, number>();

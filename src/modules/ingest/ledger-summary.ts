@@ -318,7 +318,7 @@ export class LedgerSummary {
   /** Adds one valid row. */
   add(row: LedgerRow): void {
     const supplier = row.supplierId;
-    if (supplier !== 0) this.see(supplier, row);
+    if (supplier !== 0 && row.supplierChanged) this.see(supplier, row);
     if (this.overflowed) return;
     const monthNumber = monthIndex(row.paymentDate);
     this.baseMonth ??= monthNumber - MONTH_LIMIT / 2;

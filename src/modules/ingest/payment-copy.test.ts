@@ -13,6 +13,7 @@ function row(overrides: Partial<LedgerRow> = {}): LedgerRow {
     supplierRef: null,
     supplierKey: 'n:cafe ltd',
     supplierId: 1,
+    supplierChanged: true,
     supplierNameKey: 'cafe ltd',
     redacted: false,
     transactionNumber: 'T1',
