@@ -572,7 +572,6 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
         : supplierName === null
           ? null
           : this.name(supplierName);
-    if (ref !== null) ref.name = name;
     const redacted = name?.redacted ?? false;
     const supplierKey = redacted ? null : (ref?.text ?? (name?.key || null));
     const companyNumber = normaliseCompanyNumber(cell(f, c.companyNumber));
@@ -580,16 +579,19 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
     const vatNumber = normaliseVatNumber(cell(f, c.vatNumber));
     let supplierId = 0;
     let supplierChanged = false;
-    if (supplierKey !== null) {
-      const key = ref ?? this.nameKey(name!);
-      supplierChanged =
-        key.id === 0 ||
-        (ref === null ? key.name !== name : last !== name) ||
-        companyNumber !== null ||
-        charityNumber !== null ||
-        vatNumber !== null;
-      if (ref === null) key.name = name;
-      supplierId = this.numberOf(key);
+    // The key this line pays by (a redacted line's reference too) remembers the line's name.
+    const key = supplierKey === null ? ref : (ref ?? this.nameKey(name!));
+    if (key !== null) {
+      if (supplierKey !== null) {
+        supplierChanged =
+          key.id === 0 ||
+          key.name !== name ||
+          companyNumber !== null ||
+          charityNumber !== null ||
+          vatNumber !== null;
+        supplierId = this.numberOf(key);
+      }
+      key.name = name;
     }
     return {
       line,
@@ -781,7 +783,7 @@ interface SupplierName {
   nameKey: SupplierKey | null;
 }
 
-/** A supplier key (a reference, or a name key) and its number; for a reference, its last name. */
+/** A supplier key (a reference, or a name key), its number, and the name its last line gave. */
 interface SupplierKey {
   text: string;
   /** 0 until a line pays a supplier by this key. */
