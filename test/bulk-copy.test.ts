@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openPglite, type Database } from '../src/db/create-db.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/create-db.ts';
 import {
   bulkCopy,
   bulkCopyBinary,
@@ -10,7 +9,7 @@ import {
   type CopyRow,
 } from '../src/db/bulk-copy.ts';
 import { BinaryCopyWriter } from '../src/db/copy-binary.ts';
-import { createTestDatabase, testDbKind } from './helpers/test-db.ts';
+import { createTestDatabase, openTestPglite, testDbKind } from './helpers/test-db.ts';
 
 let database: Database;
 beforeAll(async () => {
@@ -282,9 +281,7 @@ describe('bulkCopyRows', () => {
 
 describe.runIf(testDbKind === 'pglite')('pgliteCopyFile', () => {
   it('copies a file from PGlite’s in-memory file system and leaves no file there, loaded or refused', async () => {
-    const pglite = await openPglite('memory://', {
-      loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]),
-    });
+    const pglite = await openTestPglite();
     try {
       await pglite.exec('CREATE TABLE copy_file (id bigint, label text)');
       const copy = 'COPY copy_file (id, label)';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inject } from 'vitest';
 import {
@@ -20,10 +21,7 @@ export const testDbKind: DatabaseKind =
  * Closing it drops it (PostgreSQL) or discards it (in-memory PGlite).
  */
 export async function createTestDatabase(): Promise<Database> {
-  if (testDbKind === 'pglite') {
-    const template = new Blob([readFileSync(inject('pgliteTemplate'))]);
-    return createPgliteDb(await openPglite('memory://', { loadDataDir: template }));
-  }
+  if (testDbKind === 'pglite') return createPgliteDb(await openTestPglite());
   const name = `${inject('postgresPrefix')}${randomBytes(6).toString('hex')}`;
   await withAdminClient((client) =>
     client.query(`CREATE DATABASE ${name} TEMPLATE ${inject('postgresTemplate')}`),
@@ -38,6 +36,12 @@ export async function createTestDatabase(): Promise<Database> {
       );
     },
   };
+}
+
+/** A PGlite instance of its own in memory, migrated: a copy of the template made in global setup. */
+export async function openTestPglite(): Promise<PGlite> {
+  const template = new Blob([readFileSync(inject('pgliteTemplate'))]);
+  return openPglite('memory://', { loadDataDir: template });
 }
 
 /** A database URL for a fresh copy of the template (for tests that start the server as a process). */
