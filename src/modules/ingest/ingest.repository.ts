@@ -3,7 +3,7 @@ import { bulkCopyBinary, bulkCopyRows } from '../../db/bulk-copy.ts';
 import { BinaryCopyWriter } from '../../db/copy-binary.ts';
 import type { DB, UploadKind, UploadsTable } from '../../db/schema.ts';
 import type { LedgerField, LedgerRow, UnpaidInvoice } from './ledger-csv.ts';
-import type { SummaryCellTable } from './ledger-summary.ts';
+import { emptyCell, type SummaryCellTable } from './ledger-summary.ts';
 import { PAYMENT_COPY_COLUMNS, uploadRowPrefix, writePaymentRow } from './payment-copy.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -351,26 +351,29 @@ export async function copySpendSummary(
   const prefix = uploadRowPrefix(orgId, uploadId);
   // Each distinct value encoded once, not once a cell.
   const text = (value: string | null) => BinaryCopyWriter.fields((w) => w.text(value));
-  const months = cells.months.map((m) => BinaryCopyWriter.fields((w) => w.date(m)));
+  const months: Uint8Array[] = [];
   const suppliers = cells.supplierKeys.map(text);
   const areas = cells.areas.map(text);
   const types = cells.types.map(text);
-  const { supplier, month, area, type, redacted, pence, count } = cells;
+  const cell = emptyCell();
   return bulkCopyRows<DB, number>(
     db,
     'spend_summary',
     SPEND_SUMMARY_COLUMNS,
     [range(cells.size)],
     (writer, i) => {
+      const { supplier, month, area, type, redacted, pence, count } = cells.read(i, cell);
       writer.row(SPEND_SUMMARY_COLUMNS.length);
       writer.bytes(prefix);
-      writer.bytes(months[month[i]!]!);
-      writer.bytes(suppliers[supplier[i]!]!);
-      writer.bool(redacted[i] !== 0);
-      writer.bytes(areas[area[i]!]!);
-      writer.bytes(types[type[i]!]!);
-      writer.int8(pence[i]!);
-      writer.int4(count[i]!);
+      writer.bytes(
+        (months[month] ??= BinaryCopyWriter.fields((w) => w.date(cells.monthText(month)))),
+      );
+      writer.bytes(suppliers[supplier]!);
+      writer.bool(redacted);
+      writer.bytes(areas[area]!);
+      writer.bytes(types[type]!);
+      writer.int8(pence);
+      writer.int4(count);
     },
   );
 }

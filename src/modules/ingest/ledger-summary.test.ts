@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LedgerFile } from './ledger-file.ts';
 import type { LedgerRow } from './ledger-csv.ts';
-import { LedgerSummary } from './ledger-summary.ts';
+import { emptyCell, LedgerSummary } from './ledger-summary.ts';
 
 async function rowsOf(text: string): Promise<LedgerRow[]> {
   const file = new LedgerFile([new TextEncoder().encode(text)]);
@@ -20,12 +20,13 @@ function summarise(rows: LedgerRow[], cellLimit?: number): LedgerSummary {
 /** The cells as sorted lines "month|supplier|redacted|area|type = pence / count". */
 function cellLines(summary: LedgerSummary): string[] {
   const t = summary.cellTable();
-  return Array.from(
-    { length: t.size },
-    (_, i) =>
-      `${t.months[t.month[i]!]}|${t.supplierKeys[t.supplier[i]!]}|${t.redacted[i]}|` +
-      `${t.areas[t.area[i]!]}|${t.types[t.type[i]!]} = ${t.pence[i]} / ${t.count[i]}`,
-  ).sort();
+  return Array.from({ length: t.size }, (_, i) => {
+    const c = t.read(i, emptyCell());
+    return (
+      `${t.monthText(c.month)}|${t.supplierKeys[c.supplier]}|${c.redacted ? 1 : 0}|` +
+      `${t.areas[c.area]}|${t.types[c.type]} = ${c.pence} / ${c.count}`
+    );
+  }).sort();
 }
 
 // A name shared by two suppliers (references S1 and S2), and a reference-less file's names.
@@ -165,10 +166,29 @@ describe('LedgerSummary', () => {
     const summary = summarise(await rowsOf(text));
     const t = summary.cellTable();
     const got = new Map<string, number>();
-    for (let i = 0; i < t.size; i++)
-      got.set(`${t.months[t.month[i]!]}|${t.supplierKeys[t.supplier[i]!]}`, t.pence[i]!);
+    for (let i = 0, c = emptyCell(); i < t.size; i++) {
+      t.read(i, c);
+      got.set(`${t.monthText(c.month)}|${t.supplierKeys[c.supplier]}`, c.pence);
+    }
     expect(t.size).toBe(expected.size);
     expect(got).toEqual(expected);
+  });
+
+  it('sums rows added after its cells were read, and after a worker hand-over', async () => {
+    // Reading the cells lets the hash table go; a row added after that must find its cell again.
+    const rows = await rowsOf(BY_REFERENCE);
+    const whole = cellLines(summarise(rows));
+    const summary = summarise(rows.slice(0, 3));
+    expect(cellLines(summary)).toEqual([
+      '2022-04-01|S1|0|Adults|Care = 10001 / 2',
+      '2022-04-01|S2|0|Adults|Care = 20000 / 1',
+    ]);
+    for (const row of rows.slice(3)) summary.add(row);
+    expect(cellLines(summary)).toEqual(whole);
+
+    const there = LedgerSummary.fromState(structuredClone(summarise(rows.slice(0, 3)).toState()));
+    for (const row of rows.slice(3)) there.add(row);
+    expect(cellLines(there)).toEqual(whole);
   });
 
   it('stops summing past its cell limit and keeps the suppliers, through a worker hand-over', async () => {
@@ -178,7 +198,7 @@ describe('LedgerSummary', () => {
     expect(() => summary.cellTable()).toThrow(/not complete/);
     expect(summary.supplierList.map((s) => s.key)).toEqual(['S1', 'S2']);
     const state = summary.toState();
-    expect([state.complete, state.size, state.keys.length]).toEqual([false, 0, 0]);
+    expect([state.complete, state.size, state.entries.length]).toEqual([false, 0, 0]);
     const there = LedgerSummary.fromState(structuredClone(state));
     expect(there.complete).toBe(false);
     expect(there.supplierList.map((s) => s.name)).toEqual(['Acme Ltd', 'Acme Limited']);

@@ -27,24 +27,36 @@ export interface SupplierSeen {
   vatNumber: string | null;
 }
 
+/** One cell as numbers: of supplier supplierKeys[supplier] (0: redacted), and so on. */
+export interface SummaryCell {
+  supplier: number;
+  month: number;
+  area: number;
+  type: number;
+  redacted: boolean;
+  pence: number;
+  count: number;
+}
+
 /**
- * The cells as columns (see LedgerSummary.cellTable): cell i is in month months[month[i]], of
- * supplier supplierKeys[supplier[i]] (null: redacted), and so on; pence and count its sums.
- * Read cells 0 to size - 1 only: pence and count are the summary's own arrays, longer than that.
+ * The cells (see LedgerSummary.cellTable), read one at a time into a cell the caller keeps:
+ * cell i (0 to size - 1) is in month monthText(cell.month), of supplier
+ * supplierKeys[cell.supplier], in area areas[cell.area] and of type types[cell.type].
  */
 export interface SummaryCellTable {
   size: number;
   supplierKeys: (string | null)[];
-  months: string[];
   areas: (string | null)[];
   types: (string | null)[];
-  supplier: Int32Array;
-  month: Int32Array;
-  area: Int32Array;
-  type: Int32Array;
-  redacted: Uint8Array;
-  pence: Float64Array;
-  count: Int32Array;
+  /** A month number as the date of its first day (YYYY-MM-01). */
+  monthText(month: number): string;
+  /** Writes cell i into `cell` and returns it: nothing is made per cell. */
+  read(i: number, cell: SummaryCell): SummaryCell;
+}
+
+/** A cell to read cells into (SummaryCellTable.read). */
+export function emptyCell(): SummaryCell {
+  return { supplier: 0, month: 0, area: 0, type: 0, redacted: false, pence: 0, count: 0 };
 }
 
 // Key layout (53 bits): supplier (20 bits, 0 = redacted) | month offset (8) | area (12) | type (12) | spare (1).
@@ -132,34 +144,44 @@ class Dictionary {
  * thousands of keys, and each place read in tables that size is a cache miss). In a Map each
  * key would be a heap-allocated number and each sum an object; here nothing is allocated per
  * row. Sums stay exact: one past 2^53 pence throws SummaryLimitError.
+ *
+ * The entries are what is read afterwards, as they are (see SummaryEntries): not copied into
+ * other arrays. Once they are read the hash table is let go; a key added after that builds it again.
  */
 class KeyedSums {
   /** Entry i, in the order keys were first added: its key at 3i, its pence at 3i + 1, its count at 3i + 2. */
-  private entries = new Float64Array(3 * 1024);
-  size = 0;
-  /** The hash table: each slot an entry's index (-1: empty). */
-  private slotEntries = new Int32Array(1 << 12).fill(-1);
+  private entries: Float64Array;
+  size: number;
+  /** The hash table: each slot an entry's index (-1: empty); null once let go (see entriesRead). */
+  private slotEntries: Int32Array | null = new Int32Array(1 << 12).fill(-1);
   private mask = (1 << 12) - 1;
 
   constructor(
     private readonly tooLarge: string,
     /** Keys held at most: the tables never grow past what this many need. */
     private readonly limit = Infinity,
-  ) {}
+    held: SummaryEntries = { size: 0, entries: new Float64Array(3 * 1024) },
+  ) {
+    this.entries = held.entries.length > 0 ? held.entries : new Float64Array(3 * 1024);
+    this.size = held.size;
+    if (held.size > 0) this.slotEntries = null;
+  }
 
   /** Adds to the key's sums; false (nothing added) when the key is new and `limit` keys are held. */
   add(key: number, pence: number, count: number): boolean {
+    if (this.slotEntries === null) this.rehash(this.mask + 1);
+    const slotEntries = this.slotEntries!;
     let slot = this.slot(key);
     let at: number;
     for (; ; slot = (slot + 1) & this.mask) {
-      const entry = this.slotEntries[slot]!;
+      const entry = slotEntries[slot]!;
       if (entry === -1) {
         if (this.size === this.limit) return false;
         at = this.size++ * 3;
         if (at === this.entries.length) this.growEntries();
         this.entries[at] = key;
-        this.slotEntries[slot] = at / 3;
-        if (this.size * 2 > this.mask + 1) this.growSlots();
+        slotEntries[slot] = at / 3;
+        if (this.size * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
         break;
       }
       at = entry * 3;
@@ -180,19 +202,13 @@ class KeyedSums {
       see(entries[at]!, entries[at + 1]!, entries[at + 2]!);
   }
 
-  /** The keys and sums as three packed arrays: what a worker hands back (see LedgerSummaryState). */
-  packed(): PackedCells {
-    const { size } = this;
-    const keys = new Float64Array(size);
-    const pence = new Float64Array(size);
-    const counts = new Int32Array(size);
-    const entries = this.entries;
-    for (let i = 0, at = 0; i < size; i++, at += 3) {
-      keys[i] = entries[at]!;
-      pence[i] = entries[at + 1]!;
-      counts[i] = entries[at + 2]!;
-    }
-    return { size, keys, pence, counts };
+  /**
+   * The entries as they are, to read: what is written and what a worker hands back (see
+   * LedgerSummaryState). Lets the hash table go (the benchmark's 5,000,000-row ledger's is 8 MB).
+   */
+  entriesRead(): SummaryEntries {
+    this.slotEntries = null;
+    return { size: this.size, entries: this.entries };
   }
 
   private slot(key: number): number {
@@ -204,13 +220,16 @@ class KeyedSums {
     return (h ^ (h >>> 16)) & this.mask;
   }
 
-  private growSlots(): void {
-    this.slotEntries = new Int32Array(this.slotEntries.length * 2).fill(-1);
-    this.mask = this.slotEntries.length - 1;
+  /** A hash table of `slots` slots (a power of two) for the entries held. */
+  private rehash(slots: number): void {
+    while (this.size * 2 > slots) slots *= 2;
+    const slotEntries = new Int32Array(slots).fill(-1);
+    this.slotEntries = slotEntries;
+    this.mask = slots - 1;
     for (let entry = 0; entry < this.size; entry++) {
       let slot = this.slot(this.entries[entry * 3]!);
-      while (this.slotEntries[slot] !== -1) slot = (slot + 1) & this.mask;
-      this.slotEntries[slot] = entry;
+      while (slotEntries[slot] !== -1) slot = (slot + 1) & this.mask;
+      slotEntries[slot] = entry;
     }
   }
 
@@ -221,27 +240,21 @@ class KeyedSums {
   }
 }
 
-/** Cells as three arrays: cell i's key, pence and count at i, for i below size. */
-interface PackedCells {
+/** Sums as KeyedSums holds them: entry i's key, pence and count at 3i, 3i + 1 and 3i + 2, for i below size. */
+interface SummaryEntries {
   size: number;
-  keys: Float64Array;
-  pence: Float64Array;
-  counts: Int32Array;
+  /** At least 3 * size long. */
+  entries: Float64Array;
 }
 
-/** No cells, in arrays of its own (a worker hands its arrays over, detaching them). */
-function noCells(): PackedCells {
-  return {
-    size: 0,
-    keys: new Float64Array(0),
-    pence: new Float64Array(0),
-    counts: new Int32Array(0),
-  };
+/** No cells, in an array of its own (a worker hands its array over, detaching it). */
+function noCells(): SummaryEntries {
+  return { size: 0, entries: new Float64Array(0) };
 }
 
 /**
  * A summary as plain data (structured-clone safe, its arrays transferable): what a worker
- * thread that read the file hands back. Enough to write and apply it, not to add more rows.
+ * thread that read the file hands back. Enough to write and apply it, or to add more rows to.
  */
 export interface LedgerSummaryState {
   supplierList: SupplierSeen[];
@@ -251,15 +264,15 @@ export interface LedgerSummaryState {
   /** False when the summary stopped (see LedgerSummary.complete): no cells, only the suppliers. */
   complete: boolean;
   size: number;
-  keys: Float64Array;
-  pence: Float64Array;
-  counts: Int32Array;
+  /** The cells as KeyedSums holds them (see SummaryEntries): to transfer, not copy. */
+  entries: Float64Array;
 }
 
-function newCellSums(limit?: number): KeyedSums {
+function newCellSums(limit?: number, held?: SummaryEntries): KeyedSums {
   return new KeyedSums(
     'A month of one supplier sums to more than this service can hold exactly.',
     limit,
+    held,
   );
 }
 
@@ -272,8 +285,6 @@ export class LedgerSummary {
   private baseMonth: number | null = null;
   private readonly monthTexts: string[] = [];
   private sums: KeyedSums;
-  /** The cells packed (see cells()), once rows stop coming. */
-  private packed: PackedCells | null = null;
   private overflowed = false;
 
   constructor(cellLimit = CELL_LIMIT) {
@@ -301,17 +312,17 @@ export class LedgerSummary {
     };
   }
 
-  /** A summary from toState()'s data, to write and apply (not to add rows to). */
+  /** A summary from toState()'s data, to write and apply, or to add more rows to. */
   static fromState(state: LedgerSummaryState): LedgerSummary {
     const summary = new LedgerSummary();
     // Loops, not push(...list): a file can pay more suppliers than a call takes arguments.
     for (const supplier of state.supplierList) summary.supplierList.push(supplier);
-    for (const area of state.areas) summary.areas.values.push(area);
-    for (const type of state.types) summary.types.values.push(type);
+    // Numbered again in the same order: the same numbers, for rows added after (see add).
+    for (const area of state.areas) summary.areas.id(area);
+    for (const type of state.types) summary.types.id(type);
     summary.baseMonth = state.baseMonth;
     summary.overflowed = !state.complete;
-    const { size, keys, pence, counts } = state;
-    summary.packed = { size, keys, pence, counts };
+    summary.sums = newCellSums(undefined, state);
     return summary;
   }
 
@@ -329,7 +340,6 @@ export class LedgerSummary {
     // a million suppliers), as past the cell limit: the database sums the spend.
     if (month < 0 || month >= MONTH_LIMIT || area < 0 || type < 0 || supplier >= SUPPLIER_LIMIT)
       return this.overflow();
-    this.packed = null;
     const key =
       (((supplier * MONTH_LIMIT + month) * AREA_LIMIT + area) * TYPE_LIMIT + type) * 2 +
       (row.redacted ? 1 : 0);
@@ -340,7 +350,6 @@ export class LedgerSummary {
   private overflow(): void {
     this.overflowed = true;
     this.sums = newCellSums();
-    this.packed = null;
   }
 
   /** The suppliers paid (key -> what the ledger says). */
@@ -352,45 +361,34 @@ export class LedgerSummary {
     return this.cells().size;
   }
 
-  /** The cells as packed arrays: key, pence and count of cell i at i (see decode). */
-  private cells(): PackedCells {
+  /** The cells' sums as they are held (see SummaryEntries; cell i's key decodes by decode). */
+  private cells(): SummaryEntries {
     if (this.overflowed)
       throw new Error('the summary is not complete: the file has more cells than it holds');
-    return (this.packed ??= this.sums.packed());
+    return this.sums.entriesRead();
   }
 
   /**
-   * Every cell, as columns of numbers into small tables of values: what writing 500,000 cells
-   * needs, with each distinct value (a supplier key, an area) at hand to encode once, not once a
-   * cell (a cell object each took half a second of the upload).
+   * Every cell, as numbers into small tables of values: what writing 500,000 cells needs, with
+   * each distinct value (a supplier key, an area) at hand to encode once, not once a cell (a
+   * cell object each took half a second of the upload). Read from the sums as they are: no
+   * copy of them (at the benchmark's 927,250 cells, copies into columns took 34 MB).
    */
   cellTable(): SummaryCellTable {
-    const cells = this.cells();
-    const { size } = cells;
-    const table: SummaryCellTable = {
+    const { size, entries } = this.cells();
+    return {
       size,
       supplierKeys: [null, ...this.supplierList.map((s) => s.key)],
-      months: [],
       areas: this.areas.values,
       types: this.types.values,
-      supplier: new Int32Array(size),
-      month: new Int32Array(size),
-      area: new Int32Array(size),
-      type: new Int32Array(size),
-      redacted: new Uint8Array(size),
-      pence: cells.pence,
-      count: cells.counts,
+      monthText: (month) => this.monthText(month),
+      read: (i, cell) => {
+        this.decode(entries[i * 3]!, cell);
+        cell.pence = entries[i * 3 + 1]!;
+        cell.count = entries[i * 3 + 2]!;
+        return cell;
+      },
     };
-    for (let i = 0; i < size; i++) {
-      const c = this.decode(i);
-      table.supplier[i] = c.supplier;
-      table.month[i] = c.month;
-      table.area[i] = c.area;
-      table.type[i] = c.type;
-      table.redacted[i] = c.redacted ? 1 : 0;
-      table.months[c.month] ??= this.monthText(c.month);
-    }
-    return table;
   }
 
   /**
@@ -407,12 +405,13 @@ export class LedgerSummary {
     const months = new KeyedSums(tooLarge);
     const cells = new KeyedSums(tooLarge);
     const years = new KeyedSums(tooLarge);
-    const { size, pence, counts } = this.cells();
+    const { size, entries: held } = this.cells();
+    const c = emptyCell();
     for (let i = 0; i < size; i++) {
-      const c = this.decode(i);
+      this.decode(held[i * 3]!, c);
       const code = (c.supplier === 0 ? 0 : codes[c.supplier - 1]!) * 2 + (c.redacted ? 1 : 0);
-      const p = pence[i]!;
-      const n = counts[i]!;
+      const p = held[i * 3 + 1]!;
+      const n = held[i * 3 + 2]!;
       months.add(c.month * TAG_CODES + code, p, n);
       cells.add(((c.month * AREA_LIMIT + c.area) * TYPE_LIMIT + c.type) * TAG_CODES + code, p, n);
       if (c.supplier !== 0) {
@@ -486,17 +485,16 @@ export class LedgerSummary {
     if (row.vatNumber) seen.vatNumber = row.vatNumber;
   }
 
-  private decode(i: number) {
-    let key = this.packed!.keys[i]!;
-    const redacted = key % 2 === 1;
+  /** A cell's key (see add) into the cell's numbers. */
+  private decode(key: number, cell: SummaryCell): void {
+    cell.redacted = key % 2 === 1;
     key = Math.floor(key / 2);
-    const type = key % TYPE_LIMIT;
+    cell.type = key % TYPE_LIMIT;
     key = Math.floor(key / TYPE_LIMIT);
-    const area = key % AREA_LIMIT;
+    cell.area = key % AREA_LIMIT;
     key = Math.floor(key / AREA_LIMIT);
-    const month = key % MONTH_LIMIT;
-    const supplier = Math.floor(key / MONTH_LIMIT);
-    return { supplier, month, area, type, redacted };
+    cell.month = key % MONTH_LIMIT;
+    cell.supplier = Math.floor(key / MONTH_LIMIT);
   }
 
   private monthText(offset: number): string {

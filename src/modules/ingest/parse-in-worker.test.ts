@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodePayments, uploadRowPrefix } from './payment-copy.ts';
 import { LedgerFile } from './ledger-file.ts';
-import { LedgerSummary, SummaryLimitError } from './ledger-summary.ts';
+import { emptyCell, LedgerSummary, SummaryLimitError } from './ledger-summary.ts';
 import { FileRejectedError } from './mapped-csv-file.ts';
 import { bundleWorker, readLedgerInWorker } from './parse-in-worker.ts';
 
@@ -59,15 +59,18 @@ function rowsIn(files: Uint8Array[]): number {
 /** The summary's cells, decoded: month, supplier, redacted, area, type, pence, count. */
 function decodedCells(summary: LedgerSummary) {
   const t = summary.cellTable();
-  return Array.from({ length: t.size }, (_, i) => [
-    t.months[t.month[i]!],
-    t.supplierKeys[t.supplier[i]!],
-    t.redacted[i],
-    t.areas[t.area[i]!],
-    t.types[t.type[i]!],
-    t.pence[i],
-    t.count[i],
-  ]);
+  return Array.from({ length: t.size }, (_, i) => {
+    const c = t.read(i, emptyCell());
+    return [
+      t.monthText(c.month),
+      t.supplierKeys[c.supplier],
+      c.redacted,
+      t.areas[c.area],
+      t.types[c.type],
+      c.pence,
+      c.count,
+    ];
+  });
 }
 
 async function readThere(chunks: Iterable<Uint8Array>, onProgress?: (rows: number) => void) {

@@ -114,9 +114,7 @@ async function readFile(
     }
     const state = summary.toState();
     send({ type: 'done', file: file.toState(), summary: state }, [
-      state.keys.buffer as ArrayBuffer,
-      state.pence.buffer as ArrayBuffer,
-      state.counts.buffer as ArrayBuffer,
+      state.entries.buffer as ArrayBuffer,
     ]);
   } catch (error) {
     send({ type: 'failed', error: describeFailure(error) });
