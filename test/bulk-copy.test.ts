@@ -219,13 +219,16 @@ describe('bulkCopyBinary', () => {
     expect((await binaryStats()).rows[0]?.rows).toBe(30_000n);
   });
 
-  it('hands each file back once PGlite has read it, and never on PostgreSQL', async () => {
+  it('hands each file back, in order, once PGlite has read it or the socket has sent it', async () => {
     const sent: Uint8Array[] = [];
     const released: number[] = [];
     async function* tracked() {
       for await (const file of files(10_000)) {
-        // A file is handed back after the COPY that read it, before the next is asked for.
+        // PGlite: a file is handed back after the COPY that read it, before the next is asked
+        // for. PostgreSQL: a few files are written ahead, and handed back as the socket sends
+        // them, while the COPY goes on (so their buffers are written into again).
         if (testDbKind === 'pglite') expect(released.length).toBe(sent.length);
+        else expect(sent.length - released.length).toBeLessThanOrEqual(6);
         sent.push(file);
         yield file;
       }
@@ -240,7 +243,7 @@ describe('bulkCopyBinary', () => {
       }),
     ).rejects.toThrow('rolled back');
     expect(sent.length).toBeGreaterThan(10);
-    expect(released).toEqual(testDbKind === 'pglite' ? sent.map((_, i) => i) : []);
+    expect(released).toEqual(sent.map((_, i) => i));
     expect((await binaryStats()).rows[0]?.rows).toBe(30_000n);
   });
 });
@@ -263,7 +266,8 @@ describe('bulkCopyRows', () => {
       ),
     );
     expect(copied).toBe(200_000);
-    // A buffer written over before PGlite had read it would show here as a wrong sum or label.
+    // A buffer written over before PGlite had read it, or before the socket had sent it to
+    // PostgreSQL, would show here as a wrong sum or label (or a COPY PostgreSQL cannot read).
     const { rows } = await sql<{ rows: bigint; total: bigint; chars: bigint; last: string }>`
       SELECT count(*) AS rows, sum(id)::bigint AS total,
              sum(length(label))::bigint AS chars,

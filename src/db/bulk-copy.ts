@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type pg from 'pg';
@@ -79,9 +79,9 @@ export async function bulkCopyText<DB>(
 /**
  * As bulkCopy, for rows already in binary COPY format (the hot ingest path): `files` are whole
  * binary COPY files written by BinaryCopyWriter, each at most about a megabyte, with their
- * fields in `columns` order. On PGlite each file is handed to `release` once it has been read,
- * so its buffer can be written into again (CopyFileBuffers). Never on PostgreSQL: its stream may
- * still hold a file when the next is asked for.
+ * fields in `columns` order. Each file is handed to `release` once the database has read it
+ * (PGlite) or the socket has sent it (PostgreSQL), so its buffer can be written into again
+ * (CopyFileBuffers).
  */
 export async function bulkCopyBinary<DB>(
   db: Kysely<DB> | Transaction<DB>,
@@ -168,10 +168,13 @@ async function runCopy(
     const stream = query(
       copyFrom(`COPY ${job.table} (${columnList}) FROM STDIN${options}`),
     ) as ReturnType<typeof copyFrom>;
-    const pieces = binary
-      ? binaryStream(job.pieces as AsyncIterable<Uint8Array> | Iterable<Uint8Array>)
-      : job.pieces;
-    await pipeline(Readable.from(pieces), stream);
+    if (binary)
+      await writeBinaryFiles(
+        stream,
+        job.pieces as AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+        job.release,
+      );
+    else await pipeline(Readable.from(job.pieces), stream);
     return Number(stream.rowCount);
   }
   // PGlite reads a COPY from one in-memory file, which it reads to its end.
@@ -273,6 +276,78 @@ export async function* binaryStream(
     yield file.subarray(BINARY_COPY_HEADER.length, file.length - BINARY_COPY_TRAILER.length);
   }
   yield BINARY_COPY_TRAILER;
+}
+
+/** Files written to PostgreSQL's COPY stream before the oldest must have been taken. */
+const FILES_AHEAD = 4;
+
+/**
+ * Writes binary COPY files into a COPY FROM STDIN stream as one (see binaryStream), and hands
+ * each file to `release` once the socket has sent it, so its buffer can be written into again:
+ * without that, every megabyte of an upload was a new buffer, and peak RSS rose by the tens of
+ * megabytes of them waiting to be collected.
+ *
+ * When a file is sent: pg-copy-streams calls a write back once the socket has taken the bytes
+ * whole (its write returned true, so less than its 16 KB high-water mark is left unsent, and a
+ * file is near a megabyte) or, when not, once the socket has drained. Callbacks come in order;
+ * a file is released at the callback of the file after it (belt and braces for a last file
+ * smaller than the mark), and the last once the COPY has finished.
+ *
+ * Failures as pipeline() handles them: a failing file source stops the COPY (CopyFail) and its
+ * error is thrown once PostgreSQL has answered; an error from PostgreSQL (it refused the rows)
+ * stops the writing, and is thrown.
+ */
+async function writeBinaryFiles(
+  stream: ReturnType<typeof copyFrom>,
+  files: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  release: (file: Uint8Array) => void = () => undefined,
+): Promise<void> {
+  const failed: { error: Error | null } = { error: null };
+  // pg-copy-streams emits PostgreSQL's error without destroying the stream; destroying it (as
+  // pipeline() does) drops what it still holds and ends the writes.
+  stream.on('error', (error: Error) => {
+    failed.error ??= error;
+    stream.destroy(error);
+  });
+  let previous: Uint8Array | null = null;
+  const write = (bytes: Uint8Array, file: Uint8Array | null) => {
+    const written = new Promise<void>((resolve, reject) =>
+      stream.write(bytes, (error) => {
+        if (error) return reject(error);
+        if (file !== null) {
+          if (previous !== null) release(previous);
+          previous = file;
+        }
+        resolve();
+      }),
+    );
+    // Each is awaited in turn below; a failure behind the one awaited is the same failure.
+    written.catch(() => undefined);
+    return written;
+  };
+  const ahead: Promise<void>[] = [write(BINARY_COPY_HEADER, null)];
+  try {
+    for await (const file of files) {
+      if (failed.error !== null) throw failed.error;
+      checkedBinaryFile(file);
+      const header = BINARY_COPY_HEADER.length;
+      ahead.push(write(file.subarray(header, file.length - BINARY_COPY_TRAILER.length), file));
+      if (ahead.length > FILES_AHEAD) await ahead.shift();
+    }
+    ahead.push(write(BINARY_COPY_TRAILER, null));
+    for (const written of ahead) await written;
+    stream.end();
+    await finished(stream);
+  } catch (error) {
+    // The first failure is the one thrown: PostgreSQL's refusal, or the source's error (not the
+    // "COPY from stdin failed" with which PostgreSQL then answers the CopyFail).
+    failed.error ??= error as Error;
+    stream.destroy(failed.error);
+    // PostgreSQL answers the CopyFail before the connection takes another query.
+    await finished(stream).catch(() => undefined);
+    throw failed.error;
+  }
+  if (previous !== null) release(previous);
 }
 
 /** A whole binary COPY file as BinaryCopyWriter writes it, or an error (a bug, not bad input). */
