@@ -219,6 +219,16 @@ describe('bulkCopyBinary', () => {
     expect((await binaryStats()).rows[0]?.rows).toBe(30_000n);
   });
 
+  it('fails, and does not wait, when the database refuses the COPY itself', async () => {
+    // PostgreSQL answers with an error instead of starting the COPY: no write is ever taken.
+    await expect(
+      database.db
+        .transaction()
+        .execute((trx) => bulkCopyBinary(trx, 'no_such_table', COLUMNS, files(10_000))),
+    ).rejects.toThrow(/no_such_table/);
+    expect((await binaryStats()).rows[0]?.rows).toBe(30_000n);
+  });
+
   it('hands each file back, in order, once PGlite has read it or the socket has sent it', async () => {
     const sent: Uint8Array[] = [];
     const released: number[] = [];

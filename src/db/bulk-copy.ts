@@ -303,24 +303,34 @@ async function writeBinaryFiles(
   release: (file: Uint8Array) => void = () => undefined,
 ): Promise<void> {
   const failed: { error: Error | null } = { error: null };
+  // Settles on 'finish' or on the first error, as pipeline() waits: listening from the start, so
+  // an error emitted before it is awaited is not missed (the stream may then never close).
+  const done = finished(stream);
+  done.catch(() => undefined);
+  /** Writes not yet called back: failed at once on an error (a COPY PostgreSQL refused before it began takes none). */
+  const waiting = new Set<(error: Error) => void>();
   // pg-copy-streams emits PostgreSQL's error without destroying the stream; destroying it (as
-  // pipeline() does) drops what it still holds and ends the writes.
+  // pipeline() does) drops what it still holds.
   stream.on('error', (error: Error) => {
     failed.error ??= error;
+    for (const fail of waiting) fail(error);
+    waiting.clear();
     stream.destroy(error);
   });
   let previous: Uint8Array | null = null;
   const write = (bytes: Uint8Array, file: Uint8Array | null) => {
-    const written = new Promise<void>((resolve, reject) =>
+    const written = new Promise<void>((resolve, reject) => {
+      waiting.add(reject);
       stream.write(bytes, (error) => {
+        waiting.delete(reject);
         if (error) return reject(error);
         if (file !== null) {
           if (previous !== null) release(previous);
           previous = file;
         }
         resolve();
-      }),
-    );
+      });
+    });
     // Each is awaited in turn below; a failure behind the one awaited is the same failure.
     written.catch(() => undefined);
     return written;
@@ -337,14 +347,15 @@ async function writeBinaryFiles(
     ahead.push(write(BINARY_COPY_TRAILER, null));
     for (const written of ahead) await written;
     stream.end();
-    await finished(stream);
+    await done;
   } catch (error) {
     // The first failure is the one thrown: PostgreSQL's refusal, or the source's error (not the
     // "COPY from stdin failed" with which PostgreSQL then answers the CopyFail).
     failed.error ??= error as Error;
     stream.destroy(failed.error);
-    // PostgreSQL answers the CopyFail before the connection takes another query.
-    await finished(stream).catch(() => undefined);
+    // Till PostgreSQL has answered the CopyFail (or had already refused): pg queues any later
+    // query on the connection behind the COPY in any case.
+    await done.catch(() => undefined);
     throw failed.error;
   }
   if (previous !== null) release(previous);
