@@ -271,11 +271,14 @@ export async function* binaryStream(
   files: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
 ): AsyncGenerator<Uint8Array> {
   yield BINARY_COPY_HEADER;
-  for await (const file of files) {
-    checkedBinaryFile(file);
-    yield file.subarray(BINARY_COPY_HEADER.length, file.length - BINARY_COPY_TRAILER.length);
-  }
+  for await (const file of files) yield rowsOf(file);
   yield BINARY_COPY_TRAILER;
+}
+
+/** A whole binary COPY file's rows: the file without its header and trailer. */
+function rowsOf(file: Uint8Array): Uint8Array {
+  checkedBinaryFile(file);
+  return file.subarray(BINARY_COPY_HEADER.length, file.length - BINARY_COPY_TRAILER.length);
 }
 
 /** Files written to PostgreSQL's COPY stream before the oldest must have been taken. */
@@ -339,9 +342,7 @@ async function writeBinaryFiles(
   try {
     for await (const file of files) {
       if (failed.error !== null) throw failed.error;
-      checkedBinaryFile(file);
-      const header = BINARY_COPY_HEADER.length;
-      ahead.push(write(file.subarray(header, file.length - BINARY_COPY_TRAILER.length), file));
+      ahead.push(write(rowsOf(file), file));
       if (ahead.length > FILES_AHEAD) await ahead.shift();
     }
     ahead.push(write(BINARY_COPY_TRAILER, null));

@@ -152,19 +152,22 @@ class KeyedSums {
   /** Entry i, in the order keys were first added: its key at 3i, its pence at 3i + 1, its count at 3i + 2. */
   private entries: Float64Array;
   size: number;
-  /** The hash table: each slot an entry's index (-1: empty); null once let go (see entriesRead). */
-  private slotEntries: Int32Array | null = new Int32Array(1 << 12).fill(-1);
+  /**
+   * The hash table: each slot an entry's index (-1: empty); null while not built (entries
+   * handed over) or once let go (see entriesRead). add builds it when it is null.
+   */
+  private slotEntries: Int32Array | null = null;
   private mask = (1 << 12) - 1;
 
   constructor(
     private readonly tooLarge: string,
     /** Keys held at most: the tables never grow past what this many need. */
     private readonly limit = Infinity,
-    held: SummaryEntries = { size: 0, entries: new Float64Array(3 * 1024) },
+    /** Entries to hold from the start (a worker's hand-over). */
+    held?: SummaryEntries,
   ) {
-    this.entries = held.entries.length > 0 ? held.entries : new Float64Array(3 * 1024);
-    this.size = held.size;
-    if (held.size > 0) this.slotEntries = null;
+    this.entries = held?.entries.length ? held.entries : new Float64Array(3 * 1024);
+    this.size = held?.size ?? 0;
   }
 
   /** Adds to the key's sums; false (nothing added) when the key is new and `limit` keys are held. */
@@ -382,12 +385,7 @@ export class LedgerSummary {
       areas: this.areas.values,
       types: this.types.values,
       monthText: (month) => this.monthText(month),
-      read: (i, cell) => {
-        this.decode(entries[i * 3]!, cell);
-        cell.pence = entries[i * 3 + 1]!;
-        cell.count = entries[i * 3 + 2]!;
-        return cell;
-      },
+      read: (i, cell) => this.readCell(entries, i, cell),
     };
   }
 
@@ -408,10 +406,10 @@ export class LedgerSummary {
     const { size, entries: held } = this.cells();
     const c = emptyCell();
     for (let i = 0; i < size; i++) {
-      this.decode(held[i * 3]!, c);
+      this.readCell(held, i, c);
       const code = (c.supplier === 0 ? 0 : codes[c.supplier - 1]!) * 2 + (c.redacted ? 1 : 0);
-      const p = held[i * 3 + 1]!;
-      const n = held[i * 3 + 2]!;
+      const p = c.pence;
+      const n = c.count;
       months.add(c.month * TAG_CODES + code, p, n);
       cells.add(((c.month * AREA_LIMIT + c.area) * TYPE_LIMIT + c.type) * TAG_CODES + code, p, n);
       if (c.supplier !== 0) {
@@ -483,6 +481,14 @@ export class LedgerSummary {
     if (row.companyNumber) seen.companyNumber = row.companyNumber;
     if (row.charityNumber) seen.charityNumber = row.charityNumber;
     if (row.vatNumber) seen.vatNumber = row.vatNumber;
+  }
+
+  /** Entry i of the sums (see SummaryEntries) into `cell`, which it returns. */
+  private readCell(entries: Float64Array, i: number, cell: SummaryCell): SummaryCell {
+    this.decode(entries[i * 3]!, cell);
+    cell.pence = entries[i * 3 + 1]!;
+    cell.count = entries[i * 3 + 2]!;
+    return cell;
   }
 
   /** A cell's key (see add) into the cell's numbers. */
