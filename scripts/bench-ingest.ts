@@ -108,8 +108,6 @@ async function runPhase(): Promise<void> {
       actor: 'bench',
       filename: path.basename(file),
       bytes: createReadStream(file, { highWaterMark: 64 * 1024 }),
-      // As the server does: PGlite's ledgers are read on a worker thread.
-      parseInWorker: database.kind === 'pglite',
     });
     ms = performance.now() - started;
     readMs = result.timings?.readMs;

@@ -152,8 +152,6 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   await app.register(ingestRoutes, {
     db: database.db,
     uploadLimitBytes: config.uploadLimitBytes,
-    // PGlite's database runs in this thread: its ledgers are read on a worker thread beside it.
-    parseInWorker: database.kind === 'pglite',
   });
   await app.register(supplierRoutes, { db: database.db });
   await app.register(classifyRoutes, { db: database.db });

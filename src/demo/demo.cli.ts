@@ -16,10 +16,8 @@ export function registerDemoCommand(program: Command): void {
     )
     .option('--dir <dir>', 'where to write the sample files', 'data/sample')
     .action(async (options: { dir: string }) => {
-      await withDatabase(async ({ db, kind }) => {
-        await loadDemo(db, path.resolve(options.dir), (line) => console.log(line), {
-          parseInWorker: kind === 'pglite',
-        });
+      await withDatabase(async ({ db }) => {
+        await loadDemo(db, path.resolve(options.dir), (line) => console.log(line));
         console.log('');
         console.log(await describeHeadline(db, DEMO_ORGANISATION.id, 2022));
         const { token } = await createReportLink(

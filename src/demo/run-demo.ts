@@ -30,7 +30,6 @@ export async function loadDemo(
   db: Kysely<DB>,
   dir: string,
   say: (line: string) => void = () => undefined,
-  options: { parseInWorker?: boolean } = {},
 ): Promise<void> {
   const sample = writeWiganSample(dir);
   say(`sample written to ${dir}`);
@@ -67,7 +66,6 @@ export async function loadDemo(
       filename: path.basename(file),
       bytes: createReadStream(file, { highWaterMark: 64 * 1024 }),
       onProgress: (rows) => progress.update(rows),
-      parseInWorker: options.parseInWorker,
     });
     progress.finish(result.upload.rows.read);
     say(

@@ -79,7 +79,7 @@ export function registerIngestCommands(program: Command): void {
           files: string[],
           options: { org: string; map?: ExplicitMapping; dryRun?: boolean; json?: boolean },
         ) => {
-          const outcomes = await withDatabase(async ({ db, kind: database }) => {
+          const outcomes = await withDatabase(async ({ db }) => {
             const out: FileOutcome[] = [];
             for (const file of files) {
               const progress = createProgress(path.basename(file));
@@ -92,7 +92,6 @@ export function registerIngestCommands(program: Command): void {
                   mapping: options.map,
                   dryRun: options.dryRun,
                   onProgress: (rows) => progress.update(rows),
-                  parseInWorker: database === 'pglite',
                 });
                 progress.finish(result.upload.rows.read);
                 out.push({ file, ok: true, result });

@@ -20,9 +20,7 @@ const tags = ['uploads'];
 export const ingestRoutes: FastifyPluginAsyncZod<{
   db: Kysely<DB>;
   uploadLimitBytes: number;
-  /** Read ledgers on a worker thread (see parse-in-worker.ts). */
-  parseInWorker: boolean;
-}> = async (app, { db, uploadLimitBytes, parseInWorker }) => {
+}> = async (app, { db, uploadLimitBytes }) => {
   app.post(
     '/v1/organisations/:org/uploads',
     {
@@ -58,7 +56,6 @@ export const ingestRoutes: FastifyPluginAsyncZod<{
         bytes: file.bytes,
         mapping: request.query.mapping,
         dryRun: request.query.dryRun,
-        parseInWorker,
       });
       const status = result.created && !result.dryRun ? 201 : 200;
       if (status === 201)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LedgerFile } from './ledger-file.ts';
 import type { LedgerRow } from './ledger-csv.ts';
-import { emptyCell, LedgerSummary } from './ledger-summary.ts';
+import { CellSums, emptyCell, LedgerSummary } from './ledger-summary.ts';
 
 async function rowsOf(text: string): Promise<LedgerRow[]> {
   const file = new LedgerFile([new TextEncoder().encode(text)]);
@@ -15,6 +15,29 @@ function summarise(rows: LedgerRow[], cellLimit?: number): LedgerSummary {
   const summary = new LedgerSummary(cellLimit);
   for (const row of rows) summary.add(row);
   return summary;
+}
+
+/**
+ * As a worker and the main thread do it (parse-worker.ts, parse-in-worker.ts): the reading side
+ * sums elsewhere and hands its cells over every `every` rows, through structured clones, to a
+ * CellSums of `cellLimit` cells.
+ */
+function summariseElsewhere(rows: LedgerRow[], cellLimit?: number, every = 2): LedgerSummary {
+  const reading = new LedgerSummary();
+  reading.sumElsewhere();
+  const cells = new CellSums(cellLimit);
+  const handOver = () => {
+    const pairs = reading.takeSums();
+    if (pairs) cells.add(structuredClone(pairs));
+  };
+  rows.forEach((row, i) => {
+    reading.add(row);
+    if ((i + 1) % every === 0) handOver();
+  });
+  handOver();
+  const state = reading.toState();
+  expect([state.size, state.entries.length]).toEqual([0, 0]);
+  return cells.summaryOf(structuredClone(state));
 }
 
 /** The cells as sorted lines "month|supplier|redacted|area|type = pence / count". */
@@ -189,6 +212,46 @@ describe('LedgerSummary', () => {
     const there = LedgerSummary.fromState(structuredClone(summarise(rows.slice(0, 3)).toState()));
     for (const row of rows.slice(3)) there.add(row);
     expect(cellLines(there)).toEqual(whole);
+  });
+
+  it('sums on another thread what it sums here, the cells handed over in parts', async () => {
+    const rows = await rowsOf(BY_REFERENCE);
+    for (const every of [1, 2, 4, 100]) {
+      const there = summariseElsewhere(rows, undefined, every);
+      expect(there.complete).toBe(true);
+      expect(cellLines(there)).toEqual(cellLines(summarise(rows)));
+      expect(there.supplierList).toEqual(summarise(rows).supplierList);
+    }
+    // Nothing added since the last hand-over: nothing to hand over.
+    const reading = new LedgerSummary();
+    reading.sumElsewhere();
+    expect(reading.takeSums()).toBeNull();
+    reading.add(rows[0]!);
+    expect(Array.from(reading.takeSums()!)).toHaveLength(2);
+    expect(reading.takeSums()).toBeNull();
+  });
+
+  it('stops summing elsewhere past the cell limit, or past the areas a key numbers', async () => {
+    const rows = await rowsOf(BY_REFERENCE);
+    const limited = summariseElsewhere(rows, 3);
+    expect(limited.complete).toBe(false);
+    expect(() => limited.cellTable()).toThrow(/not complete/);
+    expect(limited.supplierList.map((s) => s.name)).toEqual(['Acme Ltd', 'Acme Limited']);
+    const full = summariseElsewhere(rows, 4);
+    expect(full.complete).toBe(true);
+    expect(cellLines(full)).toEqual(cellLines(summarise(rows)));
+
+    let text = 'Payment Date,Supplier Name,Expense Area,Amount\n';
+    for (let i = 0; i < 4100; i++) text += `01/04/2022,A Ltd,Area ${i},1.00\n`;
+    const areas = await rowsOf(text);
+    const reading = new LedgerSummary();
+    reading.sumElsewhere();
+    for (const row of areas.slice(0, 4096)) reading.add(row);
+    expect(reading.takeSums()!.length).toBe(2 * 4096);
+    for (const row of areas.slice(4096)) reading.add(row);
+    // The 4,097th area stopped the reading side: nothing more to hand over, and not complete.
+    expect(reading.takeSums()).toBeNull();
+    expect(summariseElsewhere(areas, undefined, 1000).complete).toBe(false);
   });
 
   it('stops summing past its cell limit and keeps the suppliers, through a worker hand-over', async () => {

@@ -289,6 +289,12 @@ export class LedgerSummary {
   private readonly monthTexts: string[] = [];
   private sums: KeyedSums;
   private overflowed = false;
+  /**
+   * Set by sumElsewhere: each row's cell key and pence, in pairs, waiting for takeSums; the
+   * first `pendingLength` numbers are set.
+   */
+  private pending: Float64Array | null = null;
+  private pendingLength = 0;
 
   constructor(cellLimit = CELL_LIMIT) {
     this.sums = newCellSums(cellLimit);
@@ -311,7 +317,7 @@ export class LedgerSummary {
       types: this.types.values,
       baseMonth: this.baseMonth,
       complete: this.complete,
-      ...(this.overflowed ? noCells() : this.cells()),
+      ...(this.overflowed || this.pending !== null ? noCells() : this.cells()),
     };
   }
 
@@ -346,13 +352,47 @@ export class LedgerSummary {
     const key =
       (((supplier * MONTH_LIMIT + month) * AREA_LIMIT + area) * TYPE_LIMIT + type) * 2 +
       (row.redacted ? 1 : 0);
-    if (!this.sums.add(key, row.amountPence, 1)) this.overflow();
+    const pending = this.pending;
+    if (pending === null) {
+      if (!this.sums.add(key, row.amountPence, 1)) this.overflow();
+      return;
+    }
+    if (this.pendingLength === pending.length) this.growPending();
+    pending[this.pendingLength++] = key;
+    pending[this.pendingLength++] = row.amountPence;
+  }
+
+  /**
+   * From now on a row's cell is not summed here: its key and pence wait for takeSums, to be
+   * summed by a CellSums on another thread. Suppliers, areas and types are still kept here.
+   */
+  sumElsewhere(): void {
+    this.pending ??= new Float64Array(2 * 8192);
+  }
+
+  /**
+   * The cells of the rows added since the last call (see sumElsewhere), as (key, pence) pairs
+   * in an array of their own, to transfer; null when there are none, or the summary stopped.
+   */
+  takeSums(): Float64Array | null {
+    if (this.pending === null || this.pendingLength === 0 || this.overflowed) return null;
+    const taken = this.pending.slice(0, this.pendingLength);
+    this.pendingLength = 0;
+    return taken;
+  }
+
+  private growPending(): void {
+    const grown = new Float64Array(this.pending!.length * 2);
+    grown.set(this.pending!);
+    this.pending = grown;
   }
 
   /** Stops summing (see complete), and lets the cells go. */
   private overflow(): void {
     this.overflowed = true;
     this.sums = newCellSums();
+    if (this.pending !== null) this.pending = new Float64Array(2);
+    this.pendingLength = 0;
   }
 
   /** The suppliers paid (key -> what the ledger says). */
@@ -511,5 +551,42 @@ export class LedgerSummary {
       this.monthTexts[offset] = text;
     }
     return text;
+  }
+}
+
+/**
+ * The sums of a summary whose rows are read on another thread (LedgerSummary.sumElsewhere):
+ * adding a row to a table of hundreds of thousands of cells is a cache miss or two, some 0.5 s
+ * of a 1M-row file, done here while the reading thread goes on to the next rows.
+ */
+export class CellSums {
+  private sums: KeyedSums;
+  private overflowed = false;
+
+  constructor(limit = CELL_LIMIT) {
+    this.sums = newCellSums(limit);
+  }
+
+  /** Adds (key, pence) pairs as takeSums gives them, one row each. */
+  add(pairs: Float64Array): void {
+    if (this.overflowed) return;
+    const sums = this.sums;
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (!sums.add(pairs[i]!, pairs[i + 1]!, 1)) {
+        this.overflowed = true;
+        this.sums = newCellSums();
+        return;
+      }
+    }
+  }
+
+  /** The summary the reading thread handed over (its suppliers, areas, types), with these cells. */
+  summaryOf(state: LedgerSummaryState): LedgerSummary {
+    const complete = state.complete && !this.overflowed;
+    return LedgerSummary.fromState({
+      ...state,
+      complete,
+      ...(complete ? this.sums.entriesRead() : noCells()),
+    });
   }
 }

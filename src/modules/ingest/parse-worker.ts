@@ -93,11 +93,14 @@ port.on('message', (message: ToWorker) => {
 
 async function readFile(
   bytes: Inbox,
-  { prefix, mapping, cellLimit }: Extract<ToWorker, { type: 'start' }>,
+  { prefix, mapping }: Extract<ToWorker, { type: 'start' }>,
 ): Promise<void> {
   try {
     const file = new LedgerFile(bytes, { mapping, stopRowsOnError: true });
-    const summary = new LedgerSummary(cellLimit);
+    // The main thread sums the cells (CellSums, with the cell limit): this thread keeps the
+    // suppliers, areas and types, and sends each row's cell key and pence with the piece.
+    const summary = new LedgerSummary();
+    summary.sumElsewhere();
     let sent = 0;
     async function* summed() {
       for await (const batch of file.rows()) {
@@ -110,11 +113,17 @@ async function readFile(
         await new Promise<void>((resolve) => (waitingForTake = resolve));
       sent++;
       // Each file is a buffer of its own (BinaryCopyWriter.take): handed over, not copied.
-      send({ type: 'piece', bytes: piece, rowsRead: file.rowsRead }, [piece.buffer as ArrayBuffer]);
+      const sums = summary.takeSums();
+      send({ type: 'piece', bytes: piece, rowsRead: file.rowsRead, sums }, [
+        piece.buffer as ArrayBuffer,
+        ...(sums ? [sums.buffer as ArrayBuffer] : []),
+      ]);
     }
+    const sums = summary.takeSums();
     const state = summary.toState();
-    send({ type: 'done', file: file.toState(), summary: state }, [
+    send({ type: 'done', file: file.toState(), summary: state, sums }, [
       state.entries.buffer as ArrayBuffer,
+      ...(sums ? [sums.buffer as ArrayBuffer] : []),
     ]);
   } catch (error) {
     send({ type: 'failed', error: describeFailure(error) });
