@@ -16,6 +16,9 @@ import type { FromWorker, ToWorker, WorkerFailure } from './parse-in-worker.ts';
 /** Files of payments (binary COPY, about a megabyte each) sent and not yet taken, at most. */
 const PIECES_AHEAD = 2;
 
+/** Bytes read before the main thread is told (see Inbox). */
+const CONSUMED_REPORT_BYTES = 1024 * 1024;
+
 const port = parentPort!;
 
 /** Byte chunks as the main thread sends them, read as an async iterable. */
@@ -41,12 +44,24 @@ class Inbox implements AsyncIterable<Uint8Array> {
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    // Bytes taken and not yet reported: reported a megabyte at a time, and whenever there is
+    // nothing left to read (the main thread sends more only as they are reported). A message
+    // for each 64 KiB chunk was some 2,000 for a 1M-row file, 0.1 - 0.2 s of this thread.
+    let unreported = 0;
     for (;;) {
       const chunk = this.chunks.shift();
       if (chunk !== undefined) {
-        send({ type: 'consumed', bytes: chunk.byteLength });
+        unreported += chunk.byteLength;
+        if (unreported >= CONSUMED_REPORT_BYTES) {
+          send({ type: 'consumed', bytes: unreported });
+          unreported = 0;
+        }
         yield chunk;
         continue;
+      }
+      if (unreported > 0) {
+        send({ type: 'consumed', bytes: unreported });
+        unreported = 0;
       }
       if (this.ended) return;
       await new Promise<void>((resolve) => (this.wake = resolve));
