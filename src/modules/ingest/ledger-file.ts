@@ -1,4 +1,4 @@
-import type { ColumnMapping, ExplicitMapping } from './column-map.ts';
+import type { ColumnMapping } from './column-map.ts';
 import {
   LEDGER_KIND,
   type LedgerField,
@@ -6,7 +6,12 @@ import {
   type LedgerRowReader,
   type UnpaidInvoice,
 } from './ledger-csv.ts';
-import { MappedCsvFile, type RowError, type Warning } from './mapped-csv-file.ts';
+import {
+  MappedCsvFile,
+  type MappedCsvOptions,
+  type RowError,
+  type Warning,
+} from './mapped-csv-file.ts';
 
 export {
   FileRejectedError,
@@ -19,7 +24,7 @@ export {
 export class LedgerFile extends MappedCsvFile<LedgerField, LedgerRow> {
   constructor(
     bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-    options: { mapping?: ExplicitMapping; stopRowsOnError?: boolean } = {},
+    options: MappedCsvOptions = {},
   ) {
     super(LEDGER_KIND, bytes, options);
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { buildSync, type Metafile } from 'esbuild';
@@ -148,6 +149,8 @@ export function readLedgerInWorker(
     worker.on('exit', onExit);
     const next = () => new Promise<void>((resolve) => waiters.push(resolve));
     const cells = new CellSums(options.cellLimit);
+    // The file's sha256, of the bytes as they go over (the worker does not hash them).
+    const hash = createHash('sha256');
     let finished = false;
 
     // The bytes go over as they arrive, a few megabytes ahead of the reading at most.
@@ -158,6 +161,7 @@ export function readLedgerInWorker(
           if (problems.worker !== null || finished) return;
           // A copy of its own, handed over whole (the source may reuse its buffers).
           const copy = new Uint8Array(chunk);
+          hash.update(copy);
           ahead += copy.byteLength;
           worker.postMessage({ type: 'bytes', bytes: copy } satisfies ToWorker, [copy.buffer]);
         }
@@ -189,7 +193,10 @@ export function readLedgerInWorker(
           yield message.bytes;
         } else if (message.type === 'done') {
           if (message.sums) cells.add(message.sums);
-          result = { file: message.file, summary: cells.summaryOf(message.summary) };
+          result = {
+            file: { ...message.file, sha256: hash.digest('hex') },
+            summary: cells.summaryOf(message.summary),
+          };
           finished = true;
           return;
         } else if (message.type === 'failed') {

@@ -111,7 +111,8 @@ async function readFile(
   { prefix, mapping }: Extract<ToWorker, { type: 'start' }>,
 ): Promise<void> {
   try {
-    const file = new LedgerFile(bytes, { mapping, stopRowsOnError: true });
+    // The main thread hashes the bytes as it sends them.
+    const file = new LedgerFile(bytes, { mapping, stopRowsOnError: true, hashBytes: false });
     // The main thread sums the cells (CellSums, with the cell limit): this thread keeps the
     // suppliers, areas and types, and sends each row's cell key and pence with the piece.
     const summary = new LedgerSummary();
