@@ -43,6 +43,9 @@ describe('BinaryCopyWriter', () => {
     // Nothing is escaped: tabs, newlines and backslashes are bytes like any other.
     expect(fields((w) => w.text('a\tb\\\n'))).toBe('00000005' + '6109625c0a');
     expect(fields((w) => w.text(null))).toBe('ffffffff');
+    expect(fields((w) => w.int2(10))).toBe('00000002' + '000a');
+    expect(fields((w) => w.int2(-2))).toBe('00000002' + 'fffe');
+    expect(fields((w) => w.int2(null))).toBe('ffffffff');
     expect(fields((w) => w.int4(-2))).toBe('00000004' + 'fffffffe');
     expect(fields((w) => w.int8(-1))).toBe('00000008' + 'ffffffffffffffff');
     expect(fields((w) => w.int8(2 ** 32 + 5))).toBe('00000008' + '0000000100000005');
@@ -62,6 +65,7 @@ describe('BinaryCopyWriter', () => {
     expect(() => fields((w) => w.int8(2 ** 53))).toThrow(/not a safe integer/);
     expect(() => fields((w) => w.int8(1.5))).toThrow(/not a safe integer/);
     expect(() => fields((w) => w.int4(2 ** 31))).toThrow(/not a 32-bit integer/);
+    expect(() => fields((w) => w.int2(2 ** 15))).toThrow(/not a 16-bit integer/);
     expect(() => fields((w) => w.date('31/03/2023'))).toThrow(/not an ISO date/);
     expect(() => fields((w) => w.date('2023-13-01'))).toThrow(/not an ISO date/);
     expect(() => fields((w) => w.uuid('not-a-uuid'))).toThrow(/not a uuid/);

@@ -91,6 +91,17 @@ export class BinaryCopyWriter {
     this.at += bytes;
   }
 
+  /** A smallint field. */
+  int2(value: number | null): void {
+    if (value === null) return this.nullField();
+    if (!Number.isInteger(value) || value < -(2 ** 15) || value >= 2 ** 15)
+      throw new RangeError(`not a 16-bit integer: ${value}`);
+    this.room(6);
+    this.int32(2);
+    this.buf[this.at++] = value >>> 8;
+    this.buf[this.at++] = value;
+  }
+
   /** An integer field (PostgreSQL integer). */
   int4(value: number | null): void {
     if (value === null) return this.nullField();

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { bulkCopy } from '../../db/bulk-copy.ts';
+import { bulkCopyRows } from '../../db/bulk-copy.ts';
+import type { BinaryCopyWriter } from '../../db/copy-binary.ts';
 import type { DB, SupplierOverridesTable, SuppliersTable } from '../../db/schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -139,58 +140,56 @@ export async function replaceTags(
     .where('org_id', '=', orgId)
     .where(sql<boolean>`supplier_key = ${anyOf(keys)}`)
     .execute();
-  const now = new Date().toISOString();
-  await bulkCopy(
-    db,
-    'supplier_tags',
-    [
-      'org_id',
-      'supplier_key',
-      'postcode',
-      'postcode_source',
-      'lad',
-      'lsoa',
-      'imd_decile',
-      'local',
-      'wider_area',
-      'deprived_area',
-      'vcfse',
-      'sme',
-      'company_number',
-      'charity_number',
-      'society_number',
-      'provenance',
-      'tagged_at',
-    ],
-    tagCopyRows(orgId, tags, now),
+  // Binary COPY (tagged_at: the transaction's time, the column's default): an upload's 20,000
+  // new suppliers carry some 30 MB of provenance, which text COPY escaped here and unescaped
+  // in the database (PostgreSQL took 0.28 s for 20,000 such rows as text, 0.21 s as binary).
+  await bulkCopyRows(db, 'supplier_tags', TAG_COPY_COLUMNS, [tags], (writer, t) =>
+    writeTagRow(writer, orgId, t),
   );
 }
 
+const TAG_COPY_COLUMNS = [
+  'org_id',
+  'supplier_key',
+  'postcode',
+  'postcode_source',
+  'lad',
+  'lsoa',
+  'imd_decile',
+  'local',
+  'wider_area',
+  'deprived_area',
+  'vcfse',
+  'sme',
+  'company_number',
+  'charity_number',
+  'society_number',
+  'provenance',
+] as const;
+
 /**
- * Tag records as `supplier_tags` rows, each made as COPY takes it: made all at once, 20,000
- * suppliers' provenance texts held some 30 MB.
+ * A tag record as a binary `supplier_tags` row, in TAG_COPY_COLUMNS order. Its provenance is
+ * made as the row is written: made all at once, 20,000 suppliers' held some 30 MB.
  */
-function* tagCopyRows(orgId: string, tags: readonly TagRecord[], taggedAt: string) {
-  for (const t of tags)
-    yield [
-      orgId,
-      t.supplierKey,
-      t.postcode,
-      t.postcodeSource,
-      t.lad,
-      t.lsoa,
-      t.imdDecile,
-      t.local,
-      t.widerArea,
-      t.deprivedArea,
-      t.vcfse,
-      t.sme,
-      t.companyNumber,
-      t.charityNumber,
-      t.societyNumber,
-      JSON.stringify(t.provenance),
-      taggedAt,
-    ];
+function writeTagRow(writer: BinaryCopyWriter, orgId: string, t: TagRecord): void {
+  writer.row(TAG_COPY_COLUMNS.length);
+  writer.text(orgId);
+  writer.text(t.supplierKey);
+  writer.text(t.postcode);
+  writer.text(t.postcodeSource);
+  writer.text(t.lad);
+  writer.text(t.lsoa);
+  writer.int2(t.imdDecile);
+  writer.bool(t.local);
+  writer.bool(t.widerArea);
+  writer.bool(t.deprivedArea);
+  writer.bool(t.vcfse);
+  writer.bool(t.sme);
+  writer.text(t.companyNumber);
+  writer.text(t.charityNumber);
+  writer.text(t.societyNumber);
+  // json's binary form is its text.
+  writer.text(JSON.stringify(t.provenance));
 }
 
 export interface CoverageRow {
