@@ -222,6 +222,16 @@ describe('LedgerSummary', () => {
       expect(cellLines(there)).toEqual(cellLines(summarise(rows)));
       expect(there.supplierList).toEqual(summarise(rows).supplierList);
     }
+    // Many rows between hand-overs (the reading side's array grows), as in one.
+    let text = 'Payment Date,Supplier ID,Supplier Name,Net Amount\n';
+    for (let i = 0; i < 20_000; i++)
+      text += `01/${String((i % 12) + 1).padStart(2, '0')}/2022,S${i % 3_001},Supplier,${i}.01\n`;
+    const many = await rowsOf(text);
+    for (const every of [20_000, 9_000]) {
+      const there = summariseElsewhere(many, undefined, every);
+      expect(cellLines(there)).toEqual(cellLines(summarise(many)));
+    }
+
     // Nothing added since the last hand-over: nothing to hand over.
     const reading = new LedgerSummary();
     reading.sumElsewhere();

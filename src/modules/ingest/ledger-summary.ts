@@ -352,12 +352,12 @@ export class LedgerSummary {
     const key =
       (((supplier * MONTH_LIMIT + month) * AREA_LIMIT + area) * TYPE_LIMIT + type) * 2 +
       (row.redacted ? 1 : 0);
-    const pending = this.pending;
-    if (pending === null) {
+    if (this.pending === null) {
       if (!this.sums.add(key, row.amountPence, 1)) this.overflow();
       return;
     }
-    if (this.pendingLength === pending.length) this.growPending();
+    if (this.pendingLength === this.pending.length) this.growPending();
+    const pending = this.pending;
     pending[this.pendingLength++] = key;
     pending[this.pendingLength++] = row.amountPence;
   }
