@@ -25,6 +25,7 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import {
@@ -115,6 +116,19 @@ async function runPhase(): Promise<void> {
     if (args.expect && result.upload.total !== args.expect) {
       throw new Error(
         `loaded total ${result.upload.total} differs from the generated ${args.expect}`,
+      );
+    }
+    // The figures too (after the clock): the summary's cells and the months the headline reads.
+    const { rows: sums } = await sql<{ cells: string; months: string }>`
+      SELECT (SELECT sum(amount_pence) FROM spend_summary WHERE org_id = ${ORG})::text AS cells,
+             (SELECT sum(total) FROM month_totals WHERE org_id = ${ORG})::text AS months`.execute(
+      database.db,
+    );
+    // The generated total has two decimals (toFixed(2)): its pence are its digits.
+    const expectedPence = args.expect ? String(BigInt(args.expect.replace('.', ''))) : '';
+    if (args.expect && (sums[0]!.cells !== expectedPence || sums[0]!.months !== expectedPence)) {
+      throw new Error(
+        `the figures sum to ${sums[0]!.cells} (cells) and ${sums[0]!.months} (months) pence, not the generated ${expectedPence}`,
       );
     }
     await database.close();
