@@ -267,7 +267,10 @@ export interface LedgerSummaryState {
   /** False when the summary stopped (see LedgerSummary.complete): no cells, only the suppliers. */
   complete: boolean;
   size: number;
-  /** The cells as KeyedSums holds them (see SummaryEntries): to transfer, not copy. */
+  /**
+   * The cells as KeyedSums holds them (see SummaryEntries): to transfer, not copy. None from a
+   * summary that sums elsewhere (sumElsewhere): CellSums.summaryOf adds its own.
+   */
   entries: Float64Array;
 }
 
