@@ -197,6 +197,43 @@ describe('LedgerSummary', () => {
     expect(got).toEqual(expected);
   });
 
+  it("sums the figures' deltas in slices, letting the event loop turn between them", async () => {
+    // 70,000 cells (two slices and more): each line its own supplier and month.
+    let text = 'Payment Date,Supplier ID,Supplier Name,Net Amount\n';
+    let total = 0;
+    const byYear = new Map<number, number>();
+    for (let i = 0; i < 70_000; i++) {
+      const month = (i % 12) + 1;
+      const pence = (i % 997) + 1;
+      text += `15/${String(month).padStart(2, '0')}/2022,S${i},Supplier ${i},${(pence / 100).toFixed(2)}\n`;
+      total += pence;
+      // Financial years from April: January to March 2022 are in 2021/22.
+      const year = month < 4 ? 2021 : 2022;
+      byYear.set(year, (byYear.get(year) ?? 0) + pence);
+    }
+    const summary = summarise(await rowsOf(text));
+    let turns = 0;
+    let turning = true;
+    const turn = () => {
+      turns++;
+      if (turning) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const deltas = await summary.taggedDeltas(() => null, 4);
+    turning = false;
+    // The event loop turned while the cells were summed (it does not between awaits alone).
+    expect(turns).toBeGreaterThanOrEqual(2);
+    expect(deltas.supplierYears).toHaveLength(70_000);
+    const years = new Map<number, number>();
+    for (const d of deltas.supplierYears)
+      years.set(d.year, (years.get(d.year) ?? 0) + Number(d.pence));
+    expect(years).toEqual(byYear);
+    expect(deltas.months.reduce((sum, d) => sum + Number(d.pence), 0)).toBe(total);
+    expect(deltas.months.map((d) => d.month).sort()).toEqual(
+      Array.from({ length: 12 }, (_, i) => `2022-${String(i + 1).padStart(2, '0')}-01`),
+    );
+  });
+
   it('sums rows added after its cells were read, and after a worker hand-over', async () => {
     // Reading the cells lets the hash table go; a row added after that must find its cell again.
     const rows = await rowsOf(BY_REFERENCE);

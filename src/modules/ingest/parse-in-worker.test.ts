@@ -125,7 +125,9 @@ describe('readLedgerInWorker', () => {
       vcfse: null,
       sme: true,
     });
-    expect(there.summary.taggedDeltas(tags, 4)).toEqual(here.summary.taggedDeltas(tags, 4));
+    expect(await there.summary.taggedDeltas(tags, 4)).toEqual(
+      await here.summary.taggedDeltas(tags, 4),
+    );
     // Progress as pieces arrive, rising to the last line read.
     expect(progress.length).toBeGreaterThan(1);
     expect(progress.at(-1)).toBe(60_000);
