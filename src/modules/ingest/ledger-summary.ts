@@ -294,7 +294,7 @@ export class LedgerSummary {
   /** Month numbers (year * 12 + month - 1) are stored as offsets from the first month seen. */
   private baseMonth: number | null = null;
   private readonly monthTexts: string[] = [];
-  private sums: KeyedSums;
+  private cellSums: CellSums;
   private overflowed = false;
   /**
    * Set by sumElsewhere: each row's cell key and pence, in pairs, waiting for takeSums; the
@@ -304,7 +304,7 @@ export class LedgerSummary {
   private pendingLength = 0;
 
   constructor(cellLimit = CELL_LIMIT) {
-    this.sums = newCellSums(cellLimit);
+    this.cellSums = new CellSums(cellLimit);
   }
 
   /**
@@ -338,7 +338,7 @@ export class LedgerSummary {
     for (const type of state.types) summary.types.id(type);
     summary.baseMonth = state.baseMonth;
     summary.overflowed = !state.complete;
-    summary.sums = newCellSums(undefined, state);
+    summary.cellSums = new CellSums(undefined, state);
     return summary;
   }
 
@@ -360,7 +360,7 @@ export class LedgerSummary {
       (((supplier * MONTH_LIMIT + month) * AREA_LIMIT + area) * TYPE_LIMIT + type) * 2 +
       (row.redacted ? 1 : 0);
     if (this.pending === null) {
-      if (!this.sums.add(key, row.amountPence, 1)) this.overflow();
+      if (!this.cellSums.addRow(key, row.amountPence)) this.overflow();
       return;
     }
     if (this.pendingLength === this.pending.length) this.growPending();
@@ -397,7 +397,7 @@ export class LedgerSummary {
   /** Stops summing (see complete), and lets the cells go. */
   private overflow(): void {
     this.overflowed = true;
-    this.sums = newCellSums();
+    this.cellSums.stop();
     if (this.pending !== null) this.pending = new Float64Array(2);
     this.pendingLength = 0;
   }
@@ -415,7 +415,7 @@ export class LedgerSummary {
   private cells(): SummaryEntries {
     if (this.overflowed)
       throw new Error('the summary is not complete: the file has more cells than it holds');
-    return this.sums.entriesRead();
+    return this.cellSums.entriesRead();
   }
 
   /**
@@ -565,34 +565,48 @@ export class LedgerSummary {
 }
 
 /**
- * The sums of a summary whose rows are read on another thread (LedgerSummary.sumElsewhere):
- * adding a row to a table of hundreds of thousands of cells is a cache miss or two, some 0.5 s
- * of a 1M-row file, done here while the reading thread goes on to the next rows.
+ * A summary's cells, summed up to a limit: past it the cells are let go and no more are kept
+ * (the summary is then not complete, see LedgerSummary.complete). A LedgerSummary holds one; a
+ * summary whose rows are read on another thread (LedgerSummary.sumElsewhere) is summed in one
+ * here from the pairs that thread hands over: adding a row to a table of hundreds of thousands
+ * of cells is a cache miss or two, some 0.5 s of a 1M-row file, done here while the reading
+ * thread goes on to the next rows.
  */
 export class CellSums {
   private sums: KeyedSums;
-  private overflowed = false;
+  private stopped = false;
 
-  constructor(limit = CELL_LIMIT) {
-    this.sums = newCellSums(limit);
+  constructor(limit = CELL_LIMIT, held?: SummaryEntries) {
+    this.sums = newCellSums(limit, held);
+  }
+
+  /** Adds one row's pence to its cell; false (and nothing kept from then on) once past the limit. */
+  addRow(key: number, pence: number): boolean {
+    if (this.stopped) return false;
+    if (this.sums.add(key, pence, 1)) return true;
+    this.stop();
+    return false;
   }
 
   /** Adds (key, pence) pairs as takeSums gives them, one row each. */
   add(pairs: Float64Array): void {
-    if (this.overflowed) return;
-    const sums = this.sums;
-    for (let i = 0; i < pairs.length; i += 2) {
-      if (!sums.add(pairs[i]!, pairs[i + 1]!, 1)) {
-        this.overflowed = true;
-        this.sums = newCellSums();
-        return;
-      }
-    }
+    for (let i = 0; i < pairs.length; i += 2) if (!this.addRow(pairs[i]!, pairs[i + 1]!)) return;
+  }
+
+  /** Keeps no cells from now on, and lets those held go. */
+  stop(): void {
+    this.stopped = true;
+    this.sums = newCellSums();
+  }
+
+  /** The cells as they are held (see KeyedSums.entriesRead). */
+  entriesRead(): SummaryEntries {
+    return this.sums.entriesRead();
   }
 
   /** The summary the reading thread handed over (its suppliers, areas, types), with these cells. */
   summaryOf(state: LedgerSummaryState): LedgerSummary {
-    const complete = state.complete && !this.overflowed;
+    const complete = state.complete && !this.stopped;
     return LedgerSummary.fromState({
       ...state,
       complete,
