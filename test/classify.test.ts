@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tagSuppliers } from '../src/modules/classify/classify.service.ts';
 import {
   loadAllReferenceFixtures,
   loadReferenceFixture,
@@ -64,6 +66,31 @@ const supplier = async (ref: string, year?: number) => {
 };
 const values = (s: { tags: Record<string, { value: boolean | null }> }) =>
   Object.fromEntries(Object.entries(s.tags).map(([k, v]) => [k, v.value]));
+
+describe("an upload's new suppliers", () => {
+  it('are tagged from what the ledger said as a full re-tag tags them from the rows stored', async () => {
+    // The upload tags the suppliers it adds from the rows as it inserted them (not read back):
+    // a full re-tag, which reads every supplier's row, must come to the same tags.
+    const stored = () =>
+      sql<Record<string, unknown>>`
+        SELECT supplier_key, postcode, postcode_source, lad, lsoa, imd_decile, local, wider_area,
+               deprived_area, vcfse, sme, company_number, charity_number, society_number,
+               provenance::text AS provenance
+        FROM supplier_tags WHERE org_id = 'wigan' ORDER BY supplier_key`
+        .execute(t.database.db)
+        .then((r) => r.rows);
+    const before = await stored();
+    // S006 - S011 are new in the ledger (S001 - S005 came with the supplier list first).
+    expect(before.map((r) => r.supplier_key)).toEqual(
+      Array.from({ length: 11 }, (_, i) => `S${String(i + 1).padStart(3, '0')}`),
+    );
+    // Among them a name match (S006, C.I.C.) and a company number the ledger gave (S009).
+    expect(before.find((r) => r.supplier_key === 'S006')!.vcfse).toBe(true);
+    expect(before.find((r) => r.supplier_key === 'S009')!.company_number).toBe('08765432');
+    expect(await tagSuppliers(t.database.db, 'wigan')).toBe(11);
+    expect(await stored()).toEqual(before);
+  });
+});
 
 describe('the supplier list', () => {
   it('loads as an upload of kind suppliers, mapping its columns', async () => {

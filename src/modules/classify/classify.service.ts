@@ -47,13 +47,27 @@ export async function tagSuppliers(
     totalsLater?: boolean;
     /** Given, each supplier's tags go in it too, as stored: the caller need not read them back. */
     tagged?: Map<string, TagValues>;
+    /** Suppliers the caller has just inserted, as inserted: tagged from these, not read back. */
+    inserted?: ReadonlyMap<string, repo.SupplierRecord>;
   } = {},
 ): Promise<number> {
   return inTransaction(db, async (trx) => {
     const org = await findOrganisation(trx, orgId);
     if (!org) throw notFound(`Organisation ${orgId}`);
     const areas = { homeAreas: org.home_areas, widerAreas: org.wider_areas };
-    const suppliers = await repo.findSuppliers(trx, orgId, keys ? [...new Set(keys)] : undefined);
+    const wanted = keys ? [...new Set(keys)] : undefined;
+    const inserted = options.inserted;
+    const suppliers =
+      wanted && inserted
+        ? [
+            ...wanted.flatMap((key) => inserted.get(key) ?? []),
+            ...(await repo.findSuppliers(
+              trx,
+              orgId,
+              wanted.filter((key) => !inserted.has(key)),
+            )),
+          ]
+        : await repo.findSuppliers(trx, orgId, wanted);
     for (let i = 0; i < suppliers.length; i += BATCH) {
       const batch = suppliers.slice(i, i + BATCH);
       const batchKeys = batch.map((s) => s.supplier_key);

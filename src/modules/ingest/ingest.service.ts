@@ -286,10 +286,14 @@ export async function ingestLedger(db: Kysely<DB>, request: UploadRequest): Prom
         summary.supplierList,
       );
       const tagged = new Map<string, TagValues>();
+      const seen = summary.suppliers;
       await tagSuppliers(trx, orgId, [...created, ...changed], {
         withoutSpend: new Set(created),
         totalsLater: true,
         tagged,
+        inserted: new Map(
+          created.map((key) => [key, suppliers.newLedgerSupplier(orgId, seen.get(key)!)]),
+        ),
       });
       const yearStartMonth = await yearStartMonthOf(trx, orgId);
       if (duplicates.count > 0 || !summary.complete) {

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { bulkCopy } from '../../db/bulk-copy.ts';
 import type { DB, SupplierOverridesTable } from '../../db/schema.ts';
+import type { SupplierRecord } from '../classify/classify.repository.ts';
 import type { SupplierSeen } from '../ingest/ledger-summary.ts';
 import type { SupplierField, SupplierRow } from './supplier-csv.ts';
 
@@ -63,6 +64,34 @@ export async function upsertLedgerSuppliers(
   return {
     created: rows.filter((r) => r.created).map((r) => r.supplier_key),
     changed: rows.filter((r) => !r.created).map((r) => r.supplier_key),
+  };
+}
+
+/**
+ * The row upsertLedgerSuppliers inserts for a supplier new to the organisation, as tagging reads
+ * it: what the ledger said, nothing from a supplier file. Its tags are decided from this, not
+ * from the row read back (20,000 new suppliers' rows took 57 ms to read).
+ */
+export function newLedgerSupplier(orgId: string, s: SupplierSeen): SupplierRecord {
+  return {
+    org_id: orgId,
+    supplier_key: s.key,
+    name: s.name,
+    name_key: s.nameKey,
+    ref: s.ref,
+    ledger_company_number: s.companyNumber,
+    ledger_charity_number: s.charityNumber,
+    ledger_vat_number: s.vatNumber,
+    file_upload_id: null,
+    address: null,
+    postcode: null,
+    company_number: null,
+    charity_number: null,
+    society_number: null,
+    vat_number: null,
+    employees: null,
+    turnover_pence: null,
+    balance_sheet_pence: null,
   };
 }
 
