@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { createDb } from './db/create-db.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
+import { prepareLedgerReader } from './modules/ingest/parse-in-worker.ts';
 
 /** loadConfig -> createDb -> migrate -> buildApp -> listen, and a clean stop on SIGINT/SIGTERM. */
 export async function startServer(): Promise<void> {
@@ -40,6 +41,8 @@ export async function startServer(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   await app.listen({ host: config.host, port: config.port });
+  // The ledger reader's code is built now, in esbuild's process, not at the first upload.
+  void prepareLedgerReader();
   app.log.info(
     { database: database.kind, startupMs: Math.round(performance.now() - started) },
     `cwb-spend listening on http://${config.host}:${config.port} (docs at /docs)`,

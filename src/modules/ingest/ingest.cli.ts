@@ -8,6 +8,7 @@ import type { ExplicitMapping } from './column-map.ts';
 import { SUPPLIER_FIELDS } from '../suppliers/supplier-csv.ts';
 import { LEDGER_FIELDS } from './ledger-csv.ts';
 import { ingestLedger, ingestSuppliers, type IngestResult } from './ingest.service.ts';
+import { prepareLedgerReader } from './parse-in-worker.ts';
 
 /** Reads files in 64 KB chunks: each batch of rows then dies young, and the heap stays small. */
 const READ_CHUNK_BYTES = 64 * 1024;
@@ -79,6 +80,8 @@ export function registerIngestCommands(program: Command): void {
           files: string[],
           options: { org: string; map?: ExplicitMapping; dryRun?: boolean; json?: boolean },
         ) => {
+          // The ledger reader's code is built while the database opens.
+          if (kind.name === 'ledger') void prepareLedgerReader();
           const outcomes = await withDatabase(async ({ db }) => {
             const out: FileOutcome[] = [];
             for (const file of files) {

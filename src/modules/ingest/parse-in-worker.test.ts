@@ -3,7 +3,7 @@ import { encodePayments, uploadRowPrefix } from './payment-copy.ts';
 import { LedgerFile } from './ledger-file.ts';
 import { emptyCell, LedgerSummary, SummaryLimitError } from './ledger-summary.ts';
 import { FileRejectedError } from './mapped-csv-file.ts';
-import { bundleWorker, readLedgerInWorker } from './parse-in-worker.ts';
+import { bundleWorker, prepareLedgerReader, readLedgerInWorker } from './parse-in-worker.ts';
 
 const PREFIX = uploadRowPrefix('wigan', '00000000-0000-4000-8000-000000000001');
 
@@ -87,6 +87,15 @@ async function readThere(chunks: Iterable<Uint8Array>, onProgress?: (rows: numbe
 }
 
 describe('readLedgerInWorker', () => {
+  it('starts its workers from one module, built ahead by prepareLedgerReader', async () => {
+    const first = prepareLedgerReader();
+    expect(prepareLedgerReader()).toBe(first);
+    const module = await first;
+    expect(module.protocol).toBe('data:');
+    const code = Buffer.from(module.href.slice(module.href.indexOf(',') + 1), 'base64');
+    expect(code.toString()).toBe(bundleWorker().code);
+  });
+
   it('runs a bundle of the parsers alone: no package, no database code', () => {
     const { code, metafile } = bundleWorker();
     const inputs = Object.keys(metafile.inputs);

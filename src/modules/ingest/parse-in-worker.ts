@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { buildSync, type Metafile } from 'esbuild';
+import { build, buildSync, type Metafile } from 'esbuild';
 import type { ExplicitMapping } from './column-map.ts';
 import type { LedgerFileState } from './ledger-file.ts';
 import type { LedgerSummary } from './ledger-summary.ts';
@@ -63,32 +63,57 @@ const BYTES_AHEAD = 4 * 1024 * 1024;
 
 /**
  * The worker's code, parse-worker.ts and the parsers it imports, bundled into one ES module
- * with esbuild when the first worker starts (about 75 KB, about 0.1 s, once per process). A
- * worker thread does not inherit the tsx loader the process runs under; loading tsx in the
- * worker instead cost it 30 - 50 MB more memory and a slower start.
+ * with esbuild (about 75 KB, about 0.05 s, once per process): ahead of the first upload where
+ * the process calls prepareLedgerReader, else when the first worker starts. A worker thread
+ * does not inherit the tsx loader the process runs under; loading tsx in the worker instead
+ * cost it 30 - 50 MB more memory and a slower start.
  */
-let workerModule: URL | null = null;
+let workerModule: Promise<URL> | null = null;
+
+/** How the worker's code is bundled (bundleWorker, prepareLedgerReader). */
+function workerBuildOptions() {
+  return {
+    entryPoints: [fileURLToPath(new URL('./parse-worker.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node' as const,
+    format: 'esm' as const,
+    target: 'node20',
+    write: false as const,
+    metafile: true as const,
+    logLevel: 'silent' as const,
+  };
+}
 
 /** Bundles the worker's code (see workerModule); its metafile says what went in. */
 export function bundleWorker(): { code: string; metafile: Metafile } {
-  const result = buildSync({
-    entryPoints: [fileURLToPath(new URL('./parse-worker.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
+  const result = buildSync(workerBuildOptions());
   return { code: result.outputFiles[0]!.text, metafile: result.metafile };
 }
 
-function startWorker(): Worker {
-  workerModule ??= new URL(
-    `data:text/javascript;base64,${Buffer.from(bundleWorker().code).toString('base64')}`,
-  );
-  return new Worker(workerModule);
+/**
+ * Bundles the worker's code now (in esbuild's own process), so that the first upload does not
+ * wait for it: the server calls this once it listens, the command line as it opens the
+ * database. Resolves to the module workers start from. A failed build is tried again by the
+ * next upload, which reports it.
+ */
+export function prepareLedgerReader(): Promise<URL> {
+  if (workerModule === null) {
+    const building = build(workerBuildOptions()).then(
+      (result) =>
+        new URL(
+          `data:text/javascript;base64,${Buffer.from(result.outputFiles[0]!.text).toString('base64')}`,
+        ),
+    );
+    building.catch(() => {
+      if (workerModule === building) workerModule = null;
+    });
+    workerModule = building;
+  }
+  return workerModule;
+}
+
+async function startWorker(): Promise<Worker> {
+  return new Worker(await prepareLedgerReader());
 }
 
 /**
@@ -118,7 +143,7 @@ export function readLedgerInWorker(
   async function* pieces(): AsyncGenerator<Uint8Array> {
     // A worker of its own, stopped when the file is read: its heap (100 MB and more after a
     // large file) goes with it, and a bundled worker starts in some 50 ms.
-    const worker = startWorker();
+    const worker = await startWorker();
     reader = worker;
     const inbox: FromWorker[] = [];
     // Set from the worker's events and the feeding loop, read here.
