@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { financialYear, financialYearOf, monthsOf, quartersOf } from './periods.ts';
+import { financialYear, financialYearOf, monthIndex, monthsOf, quartersOf } from './periods.ts';
 
 describe('financialYear', () => {
   it('runs April to March for a council', () => {
@@ -36,6 +36,17 @@ describe('financialYearOf', () => {
     expect(financialYearOf('2023-04-01', 4)).toBe(2023);
     expect(financialYearOf('2023-07-31', 8)).toBe(2022);
     expect(financialYearOf('2023-12-31', 1)).toBe(2023);
+  });
+});
+
+describe('monthIndex', () => {
+  it('numbers a date by its month: year * 12 + month - 1', () => {
+    expect(monthIndex('2022-04-01')).toBe(2022 * 12 + 3);
+    expect(monthIndex('2022-04-30')).toBe(2022 * 12 + 3);
+    expect(monthIndex('2022-12-31')).toBe(2022 * 12 + 11);
+    expect(monthIndex('2023-01-01')).toBe(2023 * 12);
+    expect(monthIndex('0999-10-09')).toBe(999 * 12 + 9);
+    expect(monthIndex('2023-01-01') - monthIndex('2022-12-31')).toBe(1);
   });
 });
 
