@@ -5,6 +5,7 @@ import {
   normaliseCompanyNumber,
   normaliseVatNumber,
 } from '../reference/register-numbers.ts';
+import { PenceTotal } from '../../money.ts';
 import { normaliseName } from '../classify/normalise-name.ts';
 import { parseAmountPence } from './amounts.ts';
 import type { ColumnMapping, FieldSpec } from './column-map.ts';
@@ -445,7 +446,7 @@ export interface LedgerReadStats {
   /** Lines that are payments (valid or not): not blank, not skipped as totals. */
   dataLines: number;
   /** Sum of the valid rows' amounts. */
-  totalPence: bigint;
+  totalPence: PenceTotal;
   firstDate: string | null;
   lastDate: string | null;
   periodDates: number;
@@ -464,7 +465,7 @@ export interface LedgerReadStats {
 export class LedgerRowReader implements RowReader<LedgerRow> {
   readonly stats: LedgerReadStats = {
     dataLines: 0,
-    totalPence: 0n,
+    totalPence: new PenceTotal(),
     firstDate: null,
     lastDate: null,
     periodDates: 0,
@@ -559,7 +560,7 @@ export class LedgerRowReader implements RowReader<LedgerRow> {
 
     if (!ok || !date.ok || !amount.ok || inScope === undefined) return null;
     const stats = this.stats;
-    stats.totalPence += BigInt(amount.pence);
+    stats.totalPence.add(amount.pence);
     if (stats.firstDate === null || date.date < stats.firstDate) stats.firstDate = date.date;
     if (stats.lastDate === null || date.date > stats.lastDate) stats.lastDate = date.date;
     // A reference is looked up once, and its name is most often the one it came with last: the

@@ -35,7 +35,7 @@ export class LedgerFile extends MappedCsvFile<LedgerField, LedgerRow> {
 
   /** Sum of the valid rows' amounts, in pence. */
   get totalPence(): bigint {
-    return this.stats?.totalPence ?? 0n;
+    return this.stats?.totalPence.value ?? 0n;
   }
 
   get firstDate(): string | null {
