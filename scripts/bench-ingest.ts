@@ -5,7 +5,10 @@
 // it the raw baseline: COPY of the same rows, already normalised, into the same table, in
 // text format and in the binary format uploads send (ratios are to the faster). Each
 // run is a child process of its own, so peak RSS is that run's alone. Prints rows/s and
-// peak RSS on PostgreSQL and on PGlite.
+// peak RSS on PostgreSQL and on PGlite. `--runs N` repeats every phase N times, each from a
+// new database, and prints each time's median with the range of its rows/s, and the highest
+// peak RSS (this machine's speed swings by a third from one quarter-hour to the next: one run
+// is one sample).
 import { execFileSync } from 'node:child_process';
 import {
   createReadStream,
@@ -58,6 +61,7 @@ const { values: args } = parseArgs({
     expect: { type: 'string' },
     format: { type: 'string' },
     only: { type: 'string' },
+    runs: { type: 'string', default: '1' },
   },
 });
 
@@ -304,6 +308,119 @@ function child(
   return JSON.parse(out.trim().split('\n').pop()!) as ReturnType<typeof child>;
 }
 
+/** One run's figures: every phase of it, on one database. */
+interface Sample {
+  prepare: ReturnType<typeof child>;
+  ingest: ReturnType<typeof child>;
+  rawText: ReturnType<typeof child>;
+  rawBinary: ReturnType<typeof child>;
+}
+
+/** An empty benchmark database of the kind: PostgreSQL's dropped and made again, PGlite's removed. */
+async function newBenchDatabase(db: string): Promise<void> {
+  if (db === 'postgres') {
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${BENCH_DB}`);
+    await admin.end();
+  } else if (existsSync(PGLITE_DIR)) {
+    rmSync(PGLITE_DIR, { recursive: true });
+  }
+}
+
+/** Every phase once, in order, on a new database of the kind. */
+function measureRun(
+  db: string,
+  messy: string,
+  normalisedText: string,
+  normalisedBinary: string,
+  expect: string,
+): Sample {
+  return {
+    prepare: child('prepare', db, messy),
+    ingest: child('ingest', db, messy, ['--expect', expect]),
+    rawText: child('raw', db, normalisedText, ['--format', 'text']),
+    rawBinary: child('raw', db, normalisedBinary, ['--format', 'binary']),
+  };
+}
+
+/** The median of some figures (the lower middle one of an even count). */
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+
+/** "min - max" of some figures. */
+const range = (values: number[]): string => `${Math.min(...values)} - ${Math.max(...values)}`;
+
+/**
+ * The table's rows for one database: each phase's median time and rows/s (one run: its own),
+ * with the range of its rows/s over the runs and the highest peak RSS, and the ratios of each
+ * run's upload to that run's faster raw COPY.
+ */
+function summarise(db: string, samples: Sample[]): Record<string, unknown>[] {
+  const figures = (
+    phase: (s: Sample) => { ms?: number; peakRssMb?: number; rowsPerSecond?: number },
+  ) => {
+    const all = samples.map(phase);
+    const rowsPerSecond = all.flatMap((f) => (f.rowsPerSecond ? [f.rowsPerSecond] : []));
+    const rss = all.flatMap((f) => (f.peakRssMb ? [f.peakRssMb] : []));
+    return {
+      ms: median(all.map((f) => f.ms ?? 0)),
+      // Peak RSS is held to a ceiling: the highest of the runs, not their median.
+      ...(rss.length > 0 ? { peakRssMb: Math.max(...rss) } : {}),
+      ...(rowsPerSecond.length > 0
+        ? {
+            rowsPerSecond: median(rowsPerSecond),
+            ...(samples.length > 1 ? { 'rowsPerSecond range': range(rowsPerSecond) } : {}),
+          }
+        : {}),
+    };
+  };
+  const rows = samples[0]!.ingest.rows;
+  // The reading is part of the upload's run: its peak RSS is the upload's.
+  const reading = (s: Sample) => ({
+    ms: s.ingest.readMs,
+    rowsPerSecond: s.ingest.readRowsPerSecond,
+  });
+  const fasterRaw = (s: Sample) => Math.max(s.rawText.rowsPerSecond, s.rawBinary.rowsPerSecond);
+  const ratio = (of: (s: Sample) => number) => {
+    const percents = samples.map((s) => Math.round((100 * of(s)) / fasterRaw(s)));
+    return {
+      rowsPerSecond: `${median(percents)}%`,
+      ...(samples.length > 1 ? { 'rowsPerSecond range': `${range(percents)}%` } : {}),
+    };
+  };
+  const prepare = figures((s) => s.prepare);
+  return [
+    {
+      database: db,
+      run: 'first open (new database, migrations)',
+      ms: prepare.ms,
+      peakRssMb: prepare.peakRssMb,
+    },
+    { database: db, run: 'upload, whole (read + figures kept)', rows, ...figures((s) => s.ingest) },
+    {
+      database: db,
+      run: 'upload, reading phase (parse + map + COPY)',
+      rows,
+      ...figures(reading),
+    },
+    { database: db, run: 'raw COPY of normalised rows, text', rows, ...figures((s) => s.rawText) },
+    {
+      database: db,
+      run: 'raw COPY of normalised rows, binary (as uploads send)',
+      rows,
+      ...figures((s) => s.rawBinary),
+    },
+    { database: db, run: 'whole upload / faster raw', ...ratio((s) => s.ingest.rowsPerSecond) },
+    {
+      database: db,
+      run: 'reading phase / faster raw',
+      ...ratio((s) => s.ingest.readRowsPerSecond ?? 0),
+    },
+  ];
+}
+
 /** This script bundled, to run each measured phase as the service runs (see bundledScript). */
 let bundled: string | undefined;
 
@@ -320,53 +437,18 @@ async function main(): Promise<void> {
   const expect = (Number(generated.totalPence) / 100).toFixed(2);
   console.log(`  ${messy}: ${(statSync(messy).size / 1e6).toFixed(0)} MB, total £${expect}`);
 
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${BENCH_DB}`);
-  await admin.end();
-  if (existsSync(PGLITE_DIR)) rmSync(PGLITE_DIR, { recursive: true });
-
+  const runs = Number(args.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number from 1`);
   const results: Record<string, unknown>[] = [];
   const kinds = args.only ? [args.only] : ['postgres', 'pglite'];
   for (const db of kinds) {
-    const prepared = child('prepare', db, messy);
-    results.push({
-      database: db,
-      run: 'first open (new database, migrations)',
-      ms: prepared.ms,
-      peakRssMb: prepared.peakRssMb,
-    });
-    const ingest = child('ingest', db, messy, ['--expect', expect]);
-    const rawText = child('raw', db, normalisedText, ['--format', 'text']);
-    const rawBinary = child('raw', db, normalisedBinary, ['--format', 'binary']);
-    // The ratios are to the faster of the two: the best the database does with no parsing.
-    const raw = rawBinary.rowsPerSecond > rawText.rowsPerSecond ? rawBinary : rawText;
-    const { readMs, readRowsPerSecond, ...upload } = ingest;
-    results.push({ database: db, run: 'upload, whole (read + figures kept)', ...upload });
-    results.push({
-      database: db,
-      run: 'upload, reading phase (parse + map + COPY)',
-      rows: ingest.rows,
-      ms: readMs,
-      rowsPerSecond: readRowsPerSecond,
-    });
-    results.push({ database: db, run: 'raw COPY of normalised rows, text', ...rawText });
-    results.push({
-      database: db,
-      run: 'raw COPY of normalised rows, binary (as uploads send)',
-      ...rawBinary,
-    });
-    results.push({
-      database: db,
-      run: 'whole upload / faster raw',
-      rowsPerSecond: `${Math.round((100 * upload.rowsPerSecond) / raw.rowsPerSecond)}%`,
-    });
-    results.push({
-      database: db,
-      run: 'reading phase / faster raw',
-      rowsPerSecond: `${Math.round((100 * (readRowsPerSecond ?? 0)) / raw.rowsPerSecond)}%`,
-    });
+    const samples: Sample[] = [];
+    for (let run = 1; run <= runs; run++) {
+      if (runs > 1) console.log(`  ${db}, run ${run} of ${runs} ...`);
+      await newBenchDatabase(db);
+      samples.push(measureRun(db, messy, normalisedText, normalisedBinary, expect));
+    }
+    results.push(...summarise(db, samples));
   }
   console.table(results);
 
