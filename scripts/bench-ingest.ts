@@ -13,7 +13,6 @@ import { execFileSync } from 'node:child_process';
 import {
   createReadStream,
   createWriteStream,
-  existsSync,
   mkdirSync,
   readFileSync,
   rmSync,
@@ -50,7 +49,12 @@ import { LedgerFile } from '../src/modules/ingest/ledger-file.ts';
 import { prepareLedgerReader } from '../src/modules/ingest/parse-in-worker.ts';
 import { insertOrganisation } from '../src/modules/organisations/organisations.repository.ts';
 import { writeMessyLedger } from './lib/messy-ledger.ts';
-import { ADMIN_URL, benchDatabaseUrl, bundledScript } from './lib/bench.ts';
+import {
+  benchDatabaseUrl,
+  bundledScript,
+  dropBenchDatabase,
+  newBenchDatabase,
+} from './lib/bench.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -317,16 +321,9 @@ interface Sample {
 }
 
 /** An empty benchmark database of the kind: PostgreSQL's dropped and made again, PGlite's removed. */
-async function newBenchDatabase(db: string): Promise<void> {
-  if (db === 'postgres') {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${BENCH_DB}`);
-    await admin.end();
-  } else if (existsSync(PGLITE_DIR)) {
-    rmSync(PGLITE_DIR, { recursive: true });
-  }
+async function emptyBenchDatabase(db: string): Promise<void> {
+  if (db === 'postgres') await newBenchDatabase(BENCH_DB);
+  else rmSync(PGLITE_DIR, { recursive: true, force: true });
 }
 
 /** Every phase once, in order, on a new database of the kind. */
@@ -445,17 +442,14 @@ async function main(): Promise<void> {
     const samples: Sample[] = [];
     for (let run = 1; run <= runs; run++) {
       if (runs > 1) console.log(`  ${db}, run ${run} of ${runs} ...`);
-      await newBenchDatabase(db);
+      await emptyBenchDatabase(db);
       samples.push(measureRun(db, messy, normalisedText, normalisedBinary, expect));
     }
     results.push(...summarise(db, samples));
   }
   console.table(results);
 
-  const cleanup = new pg.Client({ connectionString: ADMIN_URL });
-  await cleanup.connect();
-  await cleanup.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-  await cleanup.end();
+  await dropBenchDatabase(BENCH_DB);
   rmSync(WORK, { recursive: true, force: true });
 }
 

@@ -16,7 +16,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { openCsv } from '../src/csv/open-csv.ts';
 import { formatPence } from '../src/money.ts';
 import {
@@ -29,7 +28,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { pick, seededRandom } from '../src/demo/random.ts';
 import { DEMO_ORGANISATION, loadDemo } from '../src/demo/run-demo.ts';
 import { createApiKey } from '../src/modules/keys/keys.service.ts';
-import { ADMIN_URL, benchDatabaseUrl, percentile } from './lib/bench.ts';
+import { benchDatabaseUrl, dropBenchDatabase, newBenchDatabase, percentile } from './lib/bench.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -132,11 +131,7 @@ async function seed(): Promise<{ key: string; payments: number; seconds: number 
   const started = performance.now();
   let database: Database;
   if (KIND === 'postgres') {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${BENCH_DB}`);
-    await admin.end();
+    await newBenchDatabase(BENCH_DB);
     database = createPostgresDb(benchDatabaseUrl(BENCH_DB), 4);
   } else {
     rmSync(PGLITE_DIR, { recursive: true, force: true });
@@ -579,12 +574,7 @@ async function main(): Promise<number> {
     `figures after undoing every upload: ${unchanged ? 'equal to those before the run' : 'DIFFERENT from those before the run'}`,
   );
 
-  if (KIND === 'postgres') {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-    await admin.end();
-  }
+  if (KIND === 'postgres') await dropBenchDatabase(BENCH_DB);
   rmSync(WORK, { recursive: true, force: true });
 
   const failed =

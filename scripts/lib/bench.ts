@@ -3,6 +3,7 @@
  * percentile of a set of timings, and how a benchmark runs its measured phases.
  */
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { bundle } from '../../bin/bundle.js';
 
 /**
@@ -23,6 +24,27 @@ export function benchDatabaseUrl(name: string): string {
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** Runs statements on the administration database (ADMIN_URL), on a connection of their own. */
+async function asAdmin(statements: string[]): Promise<void> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    for (const statement of statements) await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A new, empty database `name` on the benchmark's server (dropped first if it is there). */
+export function newBenchDatabase(name: string): Promise<void> {
+  return asAdmin([`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, `CREATE DATABASE ${name}`]);
+}
+
+/** Drops the benchmark's database `name`, if it is there. */
+export function dropBenchDatabase(name: string): Promise<void> {
+  return asAdmin([`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
 }
 
 /** The p-th percentile (nearest rank) of `values`; 0 when there are none. */
